@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+//
+// swift-zeromq: a ZeroMQ binding generated from the installed libzmq.
+//
+// Library users depend on the `ZeroMQ` product only: it needs libzmq and
+// nothing else (no unsafe flags, no libclang). The generator targets
+// (`CClang`, `BindgenCore`, `zmq-bindgen`) need libclang 14 and are only
+// built by people who regenerate the bindings.
+import PackageDescription
+
+/// Where Debian 12's libclang-dev puts the clang-c headers.
+let llvmInclude = "/usr/lib/llvm-14/include"
+let clangFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I\(llvmInclude)"])]
+
+let package = Package(
+  name: "swift-zeromq",
+  products: [
+    .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+    .executable(name: "zmq-bindgen", targets: ["zmq-bindgen"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+  ],
+  targets: [
+    // MARK: The library
+    // libzmq from the system (Debian: libzmq3-dev, installed by scripts/bootstrap).
+    // No pkgConfig: Debian's libzmq.pc adds -isystem flags SwiftPM rejects,
+    // and zmq.h lives in the default include path.
+    .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+    .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], path: "Sources/ZeroMQ"),
+    .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
+
+    // MARK: The generator
+    .systemLibrary(name: "CClang", path: "Generator/CClang"),
+    .target(
+      name: "BindgenCore",
+      dependencies: ["CClang", .product(name: "Yams", package: "Yams")],
+      path: "Generator/BindgenCore",
+      swiftSettings: clangFlags
+    ),
+    .executableTarget(
+      name: "zmq-bindgen",
+      dependencies: ["BindgenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      path: "Generator/zmq-bindgen",
+      swiftSettings: clangFlags
+    ),
+    .testTarget(
+      name: "BindgenCoreTests",
+      dependencies: ["BindgenCore"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: clangFlags
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)
