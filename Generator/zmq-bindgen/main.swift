@@ -1,11 +1,97 @@
+import ArgumentParser
 import BindgenCore
 import Foundation
 
-let parser = HeaderParser(headerPath: CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "/usr/include/zmq.h")
-let model = try parser.parse()
-print(model.macros.count, model.functions.count, model.structs.count, model.typedefs.count)
-for m in model.macros { print(m.name, m.line, m.availability, m.value) }
-for d in model.diagnostics { print(d) }
-print(model.systemIntegers.count, model.systemIntegers["EAGAIN"] as Any)
-for f in model.functions.prefix(5) { print(f) }
-print(model.structs, model.typedefs)
+/// zmq-bindgen: reads zmq.h through libclang and the spec tables and
+/// writes the generated parts of the ZeroMQ library and its tests.
+@main
+struct ZMQBindgen: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "zmq-bindgen",
+    abstract: "Generate the Swift ZeroMQ bindings from zmq.h and the spec tables.",
+    subcommands: [Dump.self, Generate.self, Check.self])
+}
+
+/// Options every subcommand shares.
+struct CommonOptions: ParsableArguments {
+  @Option(help: "The zmq.h to read (default: pkg-config's libzmq include directory, else /usr/include/zmq.h).")
+  var header: String?
+
+  @Option(help: "The package root (holds spec/ and the generated directories).")
+  var root: String = FileManager.default.currentDirectoryPath
+
+  @Flag(help: "Generate the draft-enabled variant (ZMQ_BUILD_DRAFT_API).")
+  var draft = false
+
+  func parseHeader() throws -> HeaderModel {
+    let located = HeaderLocator.locate(explicit: header)
+    return try HeaderParser(headerPath: located.header, includeDirectories: located.includeDirectories).parse()
+  }
+
+  var workspace: Workspace { Workspace(root: URL(fileURLWithPath: root)) }
+
+  /// Parses, merges and emits; prints diagnostics to standard error.
+  func generateFiles() throws -> [GeneratedFile] {
+    let model = try parseHeader()
+    let context = GenerationContext(model: model, spec: try workspace.loadGroupSpec(), draft: draft)
+    let (files, diagnostics) = BindingsGenerator(context: context).generate()
+    report(model.diagnostics + diagnostics)
+    if diagnostics.contains(where: { $0.severity == .error }) {
+      throw ValidationError("the spec has errors (see above); nothing written")
+    }
+    return files
+  }
+}
+
+func report(_ diagnostics: [Diagnostic]) {
+  for diagnostic in diagnostics {
+    FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+  }
+}
+
+struct Dump: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Print the header model.")
+  @OptionGroup var options: CommonOptions
+  @Flag(help: "Print the model as JSON.") var json = false
+  @Flag(help: "Print only counts.") var summary = false
+
+  func run() throws {
+    let model = try options.parseHeader()
+    if json {
+      print(try model.json())
+    } else if summary {
+      print(model.summary)
+    } else {
+      print(model.listing)
+    }
+  }
+}
+
+struct Generate: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Write the generated Swift files.")
+  @OptionGroup var options: CommonOptions
+
+  func run() throws {
+    let files = try options.generateFiles()
+    let changed = try options.workspace.write(files)
+    print("zmq-bindgen: \(files.count) files generated, \(changed.count) changed")
+    for path in changed { print("  \(path)") }
+  }
+}
+
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Fail when the committed generated files differ from what generate would write.")
+  @OptionGroup var options: CommonOptions
+
+  func run() throws {
+    let files = try options.generateFiles()
+    let problems = options.workspace.differences(from: files)
+    guard problems.isEmpty else {
+      for problem in problems { print("zmq-bindgen check: \(problem)") }
+      print("zmq-bindgen check: \(problems.count) generated file(s) out of date; run `make generate` and commit.")
+      throw ExitCode(1)
+    }
+    print("zmq-bindgen check: \(files.count) generated files up to date")
+  }
+}

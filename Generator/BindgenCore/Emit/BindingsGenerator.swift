@@ -1,0 +1,91 @@
+/// Everything an emitter needs: the header model, the spec, the API level.
+public struct GenerationContext: Sendable {
+  public var model: HeaderModel
+  public var spec: GroupSpec
+  /// Draft mode: draft items are emitted too.
+  public var draft: Bool
+  /// Where library files go, relative to the package root.
+  public var libraryDirectory = "Sources/ZeroMQ/Generated"
+  /// Where generated tests go, relative to the package root.
+  public var testDirectory = "Tests/ConformanceTests/Generated"
+
+  public init(model: HeaderModel, spec: GroupSpec, draft: Bool) {
+    self.model = model
+    self.spec = spec
+    self.draft = draft
+  }
+
+  /// The `ZMQ_*` macros of the API level generated, sorted by C name, last
+  /// definition of each name only.
+  public var zmqMacros: [MacroDefinition] {
+    var final: [String: MacroDefinition] = [:]
+    for macro in model.macros where macro.name.hasPrefix("ZMQ_") { final[macro.name] = macro }
+    return final.values
+      .filter { draft || $0.availability == .stable }
+      .sorted { $0.name < $1.name }
+  }
+
+  public struct ErrorCode: Sendable, Equatable {
+    public var name: String
+    public var value: Int64
+    public var origin: String
+  }
+
+  /// The error codes of the spec with their values, sorted by name.
+  public var errorCodes: [ErrorCode] {
+    var codes: [ErrorCode] = []
+    for name in spec.errors.header {
+      if let value = model.macro(named: name)?.integerValue {
+        codes.append(ErrorCode(name: name, value: value, origin: "libzmq's own code (\(model.macro(named: name)!.body))."))
+      }
+    }
+    for name in spec.errors.posix where !spec.errors.header.contains(name) {
+      if let value = model.systemIntegers[name] {
+        codes.append(ErrorCode(name: name, value: value, origin: "POSIX code, from the platform's errno.h."))
+      } else if let value = model.macro(named: name)?.integerValue {
+        codes.append(ErrorCode(name: name, value: value, origin: "zmq.h's stand-in for a POSIX code this platform lacks."))
+      }
+    }
+    return codes.sorted { $0.name < $1.name }
+  }
+
+  /// Codes the spec lists that neither the header nor errno.h define.
+  var missingErrorCodes: [String] {
+    let found = Set(errorCodes.map(\.name))
+    return (spec.errors.header + spec.errors.posix).filter { !found.contains($0) }
+  }
+
+  public var apiLevel: String { draft ? "draft API" : "stable API" }
+
+  public var command: String { draft ? "zmq-bindgen generate --draft" : "make generate" }
+
+  func provenance(inputs extra: [String]) -> Provenance {
+    let version = model.version.map { "libzmq \($0)" } ?? "unknown libzmq version"
+    return Provenance(command: command, inputs: ["\(model.header) (\(version), \(apiLevel))"] + extra)
+  }
+}
+
+/// The whole emit stage: the model and spec in, the generated files out.
+public struct BindingsGenerator {
+  public var context: GenerationContext
+
+  public init(context: GenerationContext) {
+    self.context = context
+  }
+
+  public func generate() -> (files: [GeneratedFile], diagnostics: [Diagnostic]) {
+    var diagnostics: [Diagnostic] = []
+    var files: [GeneratedFile] = []
+    files.append(ConstantsEmitter(context: context).emit())
+    for group in context.spec.groups {
+      files.append(GroupEmitter(context: context, group: group).emit(diagnostics: &diagnostics))
+    }
+    let errors = ErrorsAndCapabilitiesEmitter(context: context)
+    files.append(errors.emitErrors())
+    files.append(errors.emitCapabilities())
+    for name in context.missingErrorCodes {
+      diagnostics.append(Diagnostic(.warning, "spec/groups.yaml: errors", "\(name) is defined neither by \(context.model.header) nor by errno.h; left out"))
+    }
+    return (files.sorted { $0.path < $1.path }, diagnostics)
+  }
+}

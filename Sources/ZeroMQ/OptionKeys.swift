@@ -1,0 +1,47 @@
+/// Access markers for option keys. They make reading a write-only option
+/// or writing a read-only one a compile-time error.
+public protocol OptionAccess {}
+/// Access of options that can be read (`get`).
+public protocol ReadableOptionAccess: OptionAccess {}
+/// Access of options that can be written (`set`).
+public protocol WritableOptionAccess: OptionAccess {}
+
+/// The option can only be read (`ZMQ_LAST_ENDPOINT`, `ZMQ_RCVMORE`, …).
+public enum ReadOnly: ReadableOptionAccess {}
+/// The option can only be written (`ZMQ_SUBSCRIBE`, …).
+public enum WriteOnly: WritableOptionAccess {}
+/// The option can be read and written (`ZMQ_LINGER`, …).
+public enum ReadWrite: ReadableOptionAccess, WritableOptionAccess {}
+
+/// How libzmq stores an option's value, from its documentation: the C
+/// type, with `int` options whose unit is boolean told apart.
+public enum OptionValueKind: Sendable, Hashable {
+  case int32, bool, int64, uint64, string, bytes
+  /// Binary data that may also be given as Z85 text (CURVE keys; 32 bytes).
+  case z85
+}
+
+/// A typed socket option key: `Value` is the Swift type of its value and
+/// `Access` says whether it can be read, written or both.
+///
+/// The keys are generated from libzmq's man pages as static members
+/// (`.linger`, `.lastEndpoint`, `.subscribe`, …), so
+/// `try socket.set(.linger, 0)` and `let l: Int32 = try socket.get(.linger)`
+/// type-check and `try socket.set(.lastEndpoint, "x")` does not.
+public struct SocketOption<Value, Access: OptionAccess>: Sendable, Hashable {
+  /// The C option name's value (`ZMQ_LINGER`).
+  public let rawValue: Int32
+
+  @inlinable
+  public init(rawValue: Int32) { self.rawValue = rawValue }
+}
+
+/// A typed context option key (`.ioThreads`, `.blocky`, `.maxSockets`,
+/// `.maxMsgsz`, …), generated like `SocketOption`.
+public struct ContextOption<Value, Access: OptionAccess>: Sendable, Hashable {
+  /// The C option name's value (`ZMQ_IO_THREADS`).
+  public let rawValue: Int32
+
+  @inlinable
+  public init(rawValue: Int32) { self.rawValue = rawValue }
+}
