@@ -30,6 +30,8 @@ let package = Package(
     .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
     .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], path: "Sources/ZeroMQ"),
     .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
+    .testTarget(name: "ConformanceTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
+    .executableTarget(name: "zmq-info", dependencies: ["ZeroMQ"]),
 
     // MARK: The generator
     .systemLibrary(name: "CClang", path: "Generator/CClang"),

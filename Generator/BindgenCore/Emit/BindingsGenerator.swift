@@ -83,6 +83,7 @@ public struct BindingsGenerator {
     let errors = ErrorsAndCapabilitiesEmitter(context: context)
     files.append(errors.emitErrors())
     files.append(errors.emitCapabilities())
+    files.append(CrossCheckEmitter(context: context).emit())
     for name in context.missingErrorCodes {
       diagnostics.append(Diagnostic(.warning, "spec/groups.yaml: errors", "\(name) is defined neither by \(context.model.header) nor by errno.h; left out"))
     }

@@ -1,0 +1,46 @@
+# swift-zeromq — everyday commands. `make demo` and `make test` are all a
+# fresh Debian 12 machine with Swift 6.3 needs: both install what is missing.
+
+SWIFT       ?= swift
+BINDGEN      = $(SWIFT) run --quiet zmq-bindgen
+CONTRACT    ?= ../shared/contract/run.sh
+
+.PHONY: all bootstrap build demo test test-swift generate check-generated contract clean
+
+all: build
+
+bootstrap:
+	@bash scripts/bootstrap
+
+build: bootstrap
+	$(SWIFT) build
+
+## demo: the header model's counts, then the library's view of libzmq.
+demo: bootstrap
+	$(SWIFT) build --product zmq-bindgen --product zmq-info
+	@echo "== zmq-bindgen dump --summary"
+	@$(BINDGEN) dump --summary
+	@echo "== zmq-info"
+	@$(SWIFT) run --quiet zmq-info
+
+## test: generated code up to date, every test target, the API contract.
+test: bootstrap check-generated test-swift contract
+
+test-swift:
+	$(SWIFT) test --parallel
+
+## generate: rewrite Sources/ZeroMQ/Generated (and generated tests) from zmq.h and spec/.
+generate: bootstrap
+	$(BINDGEN) generate
+
+## check-generated: fail when the committed generated files are stale.
+check-generated: bootstrap
+	$(BINDGEN) check
+
+## contract: build and run DESIGN §4's smoke program against this checkout.
+contract:
+	@if [ -f "$(CONTRACT)" ]; then bash "$(CONTRACT)" "$(CURDIR)"; \
+	else echo "contract: $(CONTRACT) not found; skipped"; fi
+
+clean:
+	$(SWIFT) package clean
