@@ -18,11 +18,16 @@ public struct Token: Sendable, Equatable, CustomStringConvertible {
 
   public var kind: Kind
   public var spelling: String
+  /// The line the token starts on (0 when made up by the evaluator).
+  public var line: Int
 
-  public init(kind: Kind, spelling: String) {
+  public init(kind: Kind, spelling: String, line: Int = 0) {
     self.kind = kind
     self.spelling = spelling
+    self.line = line
   }
+
+  public static func == (a: Token, b: Token) -> Bool { a.kind == b.kind && a.spelling == b.spelling }
 
   public var description: String { spelling }
 }

@@ -79,9 +79,34 @@ final class TranslationUnit {
     defer { clang_disposeTokens(raw, pointer, count) }
     return (0..<Int(count)).map { i in
       let token = pointer[i]
+      var line: UInt32 = 0
+      clang_getSpellingLocation(clang_getTokenLocation(raw, token), nil, &line, nil, nil)
       return Token(kind: Token.Kind(clang_getTokenKind(token)),
-                   spelling: consume(clang_getTokenSpelling(raw, token)))
+                   spelling: consume(clang_getTokenSpelling(raw, token)), line: Int(line))
     }
+  }
+}
+
+extension TranslationUnit {
+  /// Every token of the main file, and the line ranges the preprocessor
+  /// skipped (inactive `#if` branches). The range list is disposed here.
+  func mainFileTokens() -> (tokens: [Token], skippedLines: [ClosedRange<Int>]) {
+    guard let file = clang_getFile(raw, mainFile),
+          let size = (try? FileManager.default.attributesOfItem(atPath: mainFile))?[.size] as? Int else {
+      return ([], [])
+    }
+    let range = clang_getRange(clang_getLocationForOffset(raw, file, 0),
+                               clang_getLocationForOffset(raw, file, UInt32(size)))
+    var skipped: [ClosedRange<Int>] = []
+    if let list = clang_getSkippedRanges(raw, file) {
+      defer { clang_disposeSourceRangeList(list) }
+      for i in 0..<Int(list.pointee.count) {
+        let range = list.pointee.ranges[i]
+        let start = SourceLocation(clang_getRangeStart(range)).line, end = SourceLocation(clang_getRangeEnd(range)).line
+        if start <= end { skipped.append(start...end) }
+      }
+    }
+    return (tokens(in: range), skipped)
   }
 }
 

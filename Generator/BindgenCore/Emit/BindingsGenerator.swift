@@ -18,10 +18,8 @@ public struct GenerationContext: Sendable {
   /// The `ZMQ_*` macros of the API level generated, sorted by C name, last
   /// definition of each name only.
   public var zmqMacros: [MacroDefinition] {
-    var final: [String: MacroDefinition] = [:]
-    for macro in model.macros where macro.name.hasPrefix("ZMQ_") { final[macro.name] = macro }
-    return final.values
-      .filter { draft || $0.availability == .stable }
+    model.finalMacros
+      .filter { $0.name.hasPrefix("ZMQ_") && (draft || $0.availability == .stable) }
       .sorted { $0.name < $1.name }
   }
 

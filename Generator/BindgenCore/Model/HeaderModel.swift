@@ -27,6 +27,10 @@ public struct MacroDefinition: Codable, Sendable, Equatable {
   public var body: String
   public var value: MacroValue
   public var availability: Availability
+  /// The line of an `#undef` that removes this definition again (zmq.h
+  /// undefines its ZMQ_EXPORT helper at the end); such a macro is not part
+  /// of the header's interface.
+  public var undefinedAt: Int? = nil
 
   public var integerValue: Int64? {
     if case .integer(let value) = value { return value }
@@ -100,9 +104,17 @@ public struct HeaderModel: Codable, Sendable, Equatable {
   /// …), by name; used for the POSIX error codes the spec lists.
   public var systemIntegers: [String: Int64]
 
-  /// The definition in effect at the end of the header, by name.
+  /// The definition in effect at the end of the header, by name (nil when
+  /// the last definition was `#undef`ined).
   public func macro(named name: String) -> MacroDefinition? {
-    macros.last { $0.name == name }
+    guard let last = macros.last(where: { $0.name == name }), last.undefinedAt == nil else { return nil }
+    return last
+  }
+
+  /// The definitions in effect at the end of the header, in header order.
+  public var finalMacros: [MacroDefinition] {
+    let lastIndex = Dictionary(macros.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { _, b in b })
+    return macros.enumerated().filter { lastIndex[$0.element.name] == $0.offset && $0.element.undefinedAt == nil }.map(\.element)
   }
 
   public func function(named name: String) -> FunctionDeclaration? {

@@ -68,15 +68,20 @@ public struct HeaderParser {
     for raw in draft.macros {
       let isStable = stableMacros.contains("\(raw.name)@\(raw.line)")
       let value = evaluate(raw, with: isStable ? stableEvaluator : draftEvaluator)
-      let definition = MacroDefinition(
+      var definition = MacroDefinition(
         name: raw.name, line: raw.line, body: raw.body.map(\.spelling).joined(separator: " "),
         value: value, availability: isStable ? .stable : .draft)
+      if let undefined = draft.undefinitions[raw.name]?.first(where: { $0 > raw.line }),
+         !draft.macros.contains(where: { $0.name == raw.name && $0.line > raw.line && $0.line < undefined }) {
+        definition.undefinedAt = undefined
+      }
       if let previous = seen[raw.name] {
         diagnostics.append(Diagnostic(.warning, "\(fileName):\(raw.line)",
           "\(raw.name) redefined (first defined at line \(previous)); the last definition is used"))
       }
       seen[raw.name] = raw.line
-      if case .unevaluated(let reason) = value, raw.name.hasPrefix("ZMQ_") || raw.name.hasPrefix("E") {
+      if case .unevaluated(let reason) = value, definition.undefinedAt == nil,
+         raw.name.hasPrefix("ZMQ_") || raw.name.hasPrefix("E") {
         diagnostics.append(Diagnostic(.warning, "\(fileName):\(raw.line)", "\(raw.name) not evaluated: \(reason)"))
       }
       macros.append(definition)
@@ -134,6 +139,8 @@ struct RawHeader {
   var definitions: [String: MacroEvaluator.Definition] = [:]
   var systemIntegers: [String: Int64] = [:]
   var clangErrors: [String] = []
+  /// Lines of active `#undef NAME` directives of the main file, by name.
+  var undefinitions: [String: [Int]] = [:]
 
   /// `EAGAIN`, `EPROTONOSUPPORT`: the shape of errno.h's names.
   static func looksLikeErrnoName(_ name: String) -> Bool {
@@ -186,6 +193,20 @@ struct RawHeader {
           underlyingType: cursor.typedefUnderlyingType.spelling, availability: .stable))
       default:
         continue
+      }
+    }
+    // `#undef` is not a cursor: find active directives in the main file's tokens.
+    let (fileTokens, skipped) = unit.mainFileTokens()
+    for i in fileTokens.indices.dropLast(2)
+    where fileTokens[i].spelling == "#" && fileTokens[i + 1].spelling == "undef" && fileTokens[i + 2].kind == .identifier {
+      let line = fileTokens[i].line
+      guard !skipped.contains(where: { $0.contains(line) }) else { continue }
+      undefinitions[fileTokens[i + 2].spelling, default: []].append(line)
+    }
+    // A main-file macro whose last definition is followed by an #undef is gone at the end of the header.
+    for (name, lines) in undefinitions {
+      if let last = macros.last(where: { $0.name == name }), lines.contains(where: { $0 > last.line }) {
+        definitions[name] = nil
       }
     }
     let evaluator = MacroEvaluator(definitions: definitions)

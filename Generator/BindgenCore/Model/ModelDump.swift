@@ -46,7 +46,8 @@ extension HeaderModel {
       case .functionLike(let parameters): value = "(function-like: \(parameters.joined(separator: ", ")))"
       case .unevaluated(let reason): value = "(not evaluated: \(reason))"
       }
-      lines.append("macro \(macro.name) = \(value)  [\(macro.availability.rawValue), line \(macro.line)]")
+      let undefined = macro.undefinedAt.map { ", #undef at line \($0)" } ?? ""
+      lines.append("macro \(macro.name) = \(value)  [\(macro.availability.rawValue), line \(macro.line)\(undefined)]")
     }
     for function in functions {
       let parameters = function.parameters.map { "\($0.type) \($0.name)" }.joined(separator: ", ")

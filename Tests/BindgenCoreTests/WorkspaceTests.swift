@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import BindgenCore
+
+/// `zmq-bindgen check`'s comparison: stale, missing and orphaned files.
+@Suite struct WorkspaceTests {
+  func temporaryWorkspace() throws -> Workspace {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("zmq-ws-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    return Workspace(root: root)
+  }
+
+  @Test func checkFailsWhenAGeneratedFileIsEditedByHand() throws {
+    let workspace = try temporaryWorkspace()
+    defer { try? FileManager.default.removeItem(at: workspace.root) }
+    let files = try generatedText(try parseFixture("current.h"), draft: false).files
+    _ = try workspace.write(files)
+    #expect(workspace.differences(from: files).isEmpty)
+
+    let edited = workspace.url("Sources/ZeroMQ/Generated/SocketType.swift")
+    try (try String(contentsOf: edited, encoding: .utf8)).replacingOccurrences(of: "rawValue: 8", with: "rawValue: 9")
+      .write(to: edited, atomically: true, encoding: .utf8)
+    let problems = workspace.differences(from: files)
+    #expect(problems.count == 1)
+    #expect(problems.first?.hasPrefix("stale: Sources/ZeroMQ/Generated/SocketType.swift (first difference at line") == true)
+
+    try FileManager.default.removeItem(at: workspace.url("Sources/ZeroMQ/Generated/PollEvents.swift"))
+    try "// stray".write(to: workspace.url("Sources/ZeroMQ/Generated/Stray.swift"), atomically: true, encoding: .utf8)
+    let more = workspace.differences(from: files)
+    #expect(more.contains("missing: Sources/ZeroMQ/Generated/PollEvents.swift"))
+    #expect(more.contains("not generated (remove it or regenerate): Sources/ZeroMQ/Generated/Stray.swift"))
+
+    // generate repairs everything, and a second write changes nothing.
+    #expect(try workspace.write(files).count == 3)
+    #expect(workspace.differences(from: files).isEmpty)
+    #expect(try workspace.write(files).isEmpty)
+  }
+
+  @Test func committedTreeIsUpToDate() throws {
+    let located = HeaderLocator.locate(explicit: nil)
+    let model = try HeaderParser(headerPath: located.header, includeDirectories: located.includeDirectories).parse()
+    let (files, _) = BindingsGenerator(context: GenerationContext(model: model, spec: try loadSpec(), draft: false)).generate()
+    let problems = Workspace(root: Paths.packageRoot).differences(from: files)
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+  }
+}
