@@ -33,6 +33,12 @@ let package = Package(
     .testTarget(name: "ConformanceTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
     .executableTarget(name: "zmq-info", dependencies: ["ZeroMQ"]),
 
+    // MARK: The seed's full example: producer → forwarder → subscriber
+    .executableTarget(name: "zmq-forwarder", dependencies: ["ZeroMQ"]),
+    .executableTarget(name: "zmq-subscriber", dependencies: ["ZeroMQ"]),
+    .executableTarget(name: "zmq-producer", dependencies: ["ZeroMQ"]),
+    .testTarget(name: "ExampleTests", dependencies: ["zmq-forwarder", "zmq-subscriber", "zmq-producer"]),
+
     // MARK: The generator
     .systemLibrary(name: "CClang", path: "Generator/CClang"),
     .target(

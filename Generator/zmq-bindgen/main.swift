@@ -34,7 +34,10 @@ struct CommonOptions: ParsableArguments {
   func generateFiles() throws -> [GeneratedFile] {
     let model = try parseHeader()
     let context = GenerationContext(model: model, spec: try workspace.loadGroupSpec(), draft: draft)
-    let (files, diagnostics) = BindingsGenerator(context: context).generate()
+    let (files, generatorDiagnostics) = BindingsGenerator(context: context).generate()
+    var diagnostics = generatorDiagnostics
+    let functions = try FunctionSpec.load(from: workspace.url("spec/functions.yaml"))
+    diagnostics += functions.validate(against: model, root: workspace.root)
     report(model.diagnostics + diagnostics)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw ValidationError("the spec has errors (see above); nothing written")

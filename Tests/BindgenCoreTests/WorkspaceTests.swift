@@ -44,3 +44,34 @@ import Testing
     #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
   }
 }
+
+/// `spec/functions.yaml` against the header and the checkout.
+@Suite struct FunctionSpecTests {
+  func spec() throws -> FunctionSpec {
+    try FunctionSpec.load(from: Paths.packageRoot.appendingPathComponent("spec/functions.yaml"))
+  }
+
+  @Test func everySeedFunctionHasARow() throws {
+    let seeds = Set(try spec().functions.map(\.seed))
+    #expect(try spec().functions.count == 33)
+    for name in ["zmq.version()", "Socket.recv_str(flags)", "Poller.wait_all(n_events, timeout)", "Socket.getsockopt_uint8ffarray(option)"] {
+      #expect(seeds.contains(name), "\(name)")
+    }
+  }
+
+  @Test func rowsMatchTheInstalledHeaderAndTheCheckout() throws {
+    let located = HeaderLocator.locate(explicit: nil)
+    let model = try HeaderParser(headerPath: located.header).parse()
+    let diagnostics = try spec().validate(against: model, root: Paths.packageRoot)
+    #expect(diagnostics.isEmpty, "\(diagnostics)")
+  }
+
+  @Test func aMissingOrDraftFunctionIsReported() throws {
+    var spec = try spec()
+    spec.functions[0].c = ["zmq_no_such_function"]
+    spec.functions[1].c = ["zmq_fixture_draft"]
+    let diagnostics = spec.validate(against: try parseFixture("tricky.h"), root: nil).map(\.message)
+    #expect(diagnostics.contains("zmq_no_such_function is not declared by tricky.h"))
+    #expect(diagnostics.contains("zmq_fixture_draft is draft API in tricky.h but the row is not marked draft"))
+  }
+}
