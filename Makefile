@@ -15,13 +15,14 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build
 
-## demo: the header model's counts, then the library's view of libzmq.
+## demo: the seed's forwarding example end to end (producer → forwarder → subscriber),
+## after the library's view of libzmq and the generator's view of zmq.h.
 demo: bootstrap
-	$(SWIFT) build --product zmq-bindgen --product zmq-info
 	@echo "== zmq-bindgen dump --summary"
 	@$(BINDGEN) dump --summary
 	@echo "== zmq-info"
 	@$(SWIFT) run --quiet zmq-info
+	@bash scripts/demo-forwarding
 
 ## test: generated code up to date, every test target, the API contract.
 test: bootstrap check-generated test-swift contract
