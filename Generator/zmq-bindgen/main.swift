@@ -9,7 +9,7 @@ struct ZMQBindgen: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "zmq-bindgen",
     abstract: "Generate the Swift ZeroMQ bindings from zmq.h and the spec tables.",
-    subcommands: [Dump.self, Generate.self, Check.self])
+    subcommands: [Dump.self, Generate.self, Check.self, Spec.self])
 }
 
 /// Options every subcommand shares.
@@ -33,7 +33,8 @@ struct CommonOptions: ParsableArguments {
   /// Parses, merges and emits; prints diagnostics to standard error.
   func generateFiles() throws -> [GeneratedFile] {
     let model = try parseHeader()
-    let context = GenerationContext(model: model, spec: try workspace.loadGroupSpec(), draft: draft)
+    let context = GenerationContext(
+      model: model, spec: try workspace.loadGroupSpec(), options: try workspace.loadOptionTable(), draft: draft)
     let (files, generatorDiagnostics) = BindingsGenerator(context: context).generate()
     var diagnostics = generatorDiagnostics
     let functions = try FunctionSpec.load(from: workspace.url("spec/functions.yaml"))
@@ -84,17 +85,51 @@ struct Generate: ParsableCommand {
 
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Fail when the committed generated files differ from what generate would write.")
+    abstract: "Fail when the committed generated files or option table differ from what would be written now.")
   @OptionGroup var options: CommonOptions
+  @Option(help: "Where libzmq's man pages are.") var manDirectory = SpecSync.defaultManDirectory
 
   func run() throws {
     let files = try options.generateFiles()
-    let problems = options.workspace.differences(from: files)
+    var problems = options.workspace.differences(from: files)
+    // The option table must still be what the installed man pages say.
+    let (table, _) = try SpecSync.build(
+      manDirectory: manDirectory, header: try options.parseHeader(), overrides: try options.workspace.loadOptionOverrides())
+    let committed = try String(contentsOf: options.workspace.url("spec/options.yaml"), encoding: .utf8)
+    if OptionTableFile.render(table) != committed {
+      problems.append("stale: spec/options.yaml (the installed man pages or the overrides changed; run `zmq-bindgen spec sync`)")
+    }
     guard problems.isEmpty else {
       for problem in problems { print("zmq-bindgen check: \(problem)") }
       print("zmq-bindgen check: \(problems.count) generated file(s) out of date; run `make generate` and commit.")
       throw ExitCode(1)
     }
     print("zmq-bindgen check: \(files.count) generated files up to date")
+  }
+}
+
+struct Spec: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Maintain the spec tables.", subcommands: [Sync.self])
+
+  struct Sync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Rewrite spec/options.yaml from libzmq's installed man pages, zmq.h and spec/option-overrides.yaml.")
+    @OptionGroup var options: CommonOptions
+    @Option(help: "Where libzmq's man pages are.") var manDirectory = SpecSync.defaultManDirectory
+
+    func run() throws {
+      let (table, diagnostics) = try SpecSync.build(
+        manDirectory: manDirectory, header: try options.parseHeader(), overrides: try options.workspace.loadOptionOverrides())
+      report(diagnostics)
+      let target = options.workspace.url("spec/options.yaml")
+      let text = OptionTableFile.render(table)
+      if (try? String(contentsOf: target, encoding: .utf8)) == text {
+        print("zmq-bindgen spec sync: spec/options.yaml unchanged (\(table.rows.count) options)")
+      } else {
+        try text.write(to: target, atomically: true, encoding: .utf8)
+        print("zmq-bindgen spec sync: spec/options.yaml written (\(table.rows.count) options)")
+      }
+    }
   }
 }

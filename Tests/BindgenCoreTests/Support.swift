@@ -50,6 +50,11 @@ func loadSpec() throws -> GroupSpec {
   try GroupSpec.load(from: Paths.packageRoot.appendingPathComponent("spec/groups.yaml"))
 }
 
+/// The real option table of the checkout.
+func loadOptionTable() throws -> OptionTable {
+  try OptionTableFile.load(path: Paths.packageRoot.appendingPathComponent("spec/options.yaml").path)
+}
+
 /// Parses a fixture header.
 func parseFixture(_ name: String) throws -> HeaderModel {
   try HeaderParser(headerPath: Paths.header(name)).parse()
@@ -57,7 +62,8 @@ func parseFixture(_ name: String) throws -> HeaderModel {
 
 /// All generated files for `model`, concatenated with a marker line per file.
 func generatedText(_ model: HeaderModel, draft: Bool) throws -> (text: String, files: [GeneratedFile], diagnostics: [Diagnostic]) {
-  let (files, diagnostics) = BindingsGenerator(context: GenerationContext(model: model, spec: try loadSpec(), draft: draft)).generate()
+  let context = GenerationContext(model: model, spec: try loadSpec(), options: try loadOptionTable(), draft: draft)
+  let (files, diagnostics) = BindingsGenerator(context: context).generate()
   let text = files.map { "==> \($0.path) <==\n\($0.contents)" }.joined(separator: "\n")
     + diagnostics.map { "diagnostic: \($0)\n" }.joined()
   return (text, files, diagnostics)

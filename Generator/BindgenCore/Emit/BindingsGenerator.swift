@@ -2,6 +2,8 @@
 public struct GenerationContext: Sendable {
   public var model: HeaderModel
   public var spec: GroupSpec
+  /// The option table (`spec/options.yaml`); without it no option keys are emitted.
+  public var options: OptionTable?
   /// Draft mode: draft items are emitted too.
   public var draft: Bool
   /// Where library files go, relative to the package root.
@@ -9,9 +11,10 @@ public struct GenerationContext: Sendable {
   /// Where generated tests go, relative to the package root.
   public var testDirectory = "Tests/ConformanceTests/Generated"
 
-  public init(model: HeaderModel, spec: GroupSpec, draft: Bool) {
+  public init(model: HeaderModel, spec: GroupSpec, options: OptionTable? = nil, draft: Bool) {
     self.model = model
     self.spec = spec
+    self.options = options
     self.draft = draft
   }
 
@@ -82,6 +85,9 @@ public struct BindingsGenerator {
     files.append(errors.emitErrors())
     files.append(errors.emitCapabilities())
     files.append(CrossCheckEmitter(context: context).emit())
+    if let table = context.options {
+      files += OptionsEmitter(context: context, table: table).emit(diagnostics: &diagnostics)
+    }
     for name in context.missingErrorCodes {
       diagnostics.append(Diagnostic(.warning, "spec/groups.yaml: errors", "\(name) is defined neither by \(context.model.header) nor by errno.h; left out"))
     }

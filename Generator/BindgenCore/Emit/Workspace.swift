@@ -17,6 +17,14 @@ public struct Workspace {
     try GroupSpec.load(from: url("spec/groups.yaml"))
   }
 
+  public func loadOptionTable() throws -> OptionTable {
+    try OptionTableFile.load(path: url("spec/options.yaml").path)
+  }
+
+  public func loadOptionOverrides() throws -> [OptionOverride] {
+    try OptionTableFile.loadOverrides(path: url("spec/option-overrides.yaml").path)
+  }
+
   /// Writes `files`, removing files of the generated directories that are
   /// no longer produced. Files whose contents are unchanged are not touched.
   public func write(_ files: [GeneratedFile]) throws -> [String] {
