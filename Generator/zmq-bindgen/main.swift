@@ -33,8 +33,7 @@ struct CommonOptions: ParsableArguments {
   /// Parses, merges and emits; prints diagnostics to standard error.
   func generateFiles() throws -> [GeneratedFile] {
     let model = try parseHeader()
-    let context = GenerationContext(
-      model: model, spec: try workspace.loadGroupSpec(), options: try workspace.loadOptionTable(), draft: draft)
+    let context = try workspace.generationContext(model: model, draft: draft)
     let (files, generatorDiagnostics) = BindingsGenerator(context: context).generate()
     var diagnostics = generatorDiagnostics
     let functions = try FunctionSpec.load(from: workspace.url("spec/functions.yaml"))

@@ -62,7 +62,8 @@ func parseFixture(_ name: String) throws -> HeaderModel {
 
 /// All generated files for `model`, concatenated with a marker line per file.
 func generatedText(_ model: HeaderModel, draft: Bool) throws -> (text: String, files: [GeneratedFile], diagnostics: [Diagnostic]) {
-  let context = GenerationContext(model: model, spec: try loadSpec(), options: try loadOptionTable(), draft: draft)
+  // The checkout's spec tables, without its documentation examples (those have their own golden test).
+  let context = try Workspace(root: Paths.packageRoot).generationContext(model: model, draft: draft, documentation: false)
   let (files, diagnostics) = BindingsGenerator(context: context).generate()
   let text = files.map { "==> \($0.path) <==\n\($0.contents)" }.joined(separator: "\n")
     + diagnostics.map { "diagnostic: \($0)\n" }.joined()

@@ -39,9 +39,9 @@ import Testing
   @Test func committedTreeIsUpToDate() throws {
     let located = HeaderLocator.locate(explicit: nil)
     let model = try HeaderParser(headerPath: located.header, includeDirectories: located.includeDirectories).parse()
-    let context = GenerationContext(model: model, spec: try loadSpec(), options: try loadOptionTable(), draft: false)
-    let (files, _) = BindingsGenerator(context: context).generate()
-    let problems = Workspace(root: Paths.packageRoot).differences(from: files)
+    let workspace = Workspace(root: Paths.packageRoot)
+    let (files, _) = BindingsGenerator(context: try workspace.generationContext(model: model, draft: false)).generate()
+    let problems = workspace.differences(from: files)
     #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
   }
 }

@@ -4,10 +4,19 @@ public struct GenerationContext: Sendable {
   public var spec: GroupSpec
   /// The option table (`spec/options.yaml`); without it no option keys are emitted.
   public var options: OptionTable?
+  /// The documentation examples and the fixtures they may name; without
+  /// them no documentation tests are emitted.
+  public var examples: [DocExample] = []
+  public var fixtures: FixtureSpec?
+  /// How the option conformance suite exercises options; without it no
+  /// conformance cases are emitted.
+  public var conformance: ConformanceSpec?
   /// Draft mode: draft items are emitted too.
   public var draft: Bool
   /// Where library files go, relative to the package root.
   public var libraryDirectory = "Sources/ZeroMQ/Generated"
+  /// The documentation catalog, relative to the package root.
+  public var docDirectory = "Sources/ZeroMQ/ZeroMQ.docc"
   /// Where generated tests go, relative to the package root.
   public var testDirectory = "Tests/ConformanceTests/Generated"
 
@@ -87,6 +96,13 @@ public struct BindingsGenerator {
     files.append(CrossCheckEmitter(context: context).emit())
     if let table = context.options {
       files += OptionsEmitter(context: context, table: table).emit(diagnostics: &diagnostics)
+      files.append(OptionReferenceEmitter(context: context, table: table).emit())
+      if let conformance = context.conformance {
+        files.append(OptionConformanceEmitter(context: context, table: table, conformance: conformance).emit())
+      }
+    }
+    if let fixtures = context.fixtures {
+      files += DoctestEmitter(context: context, examples: context.examples, fixtures: fixtures).emit(diagnostics: &diagnostics)
     }
     for name in context.missingErrorCodes {
       diagnostics.append(Diagnostic(.warning, "spec/groups.yaml: errors", "\(name) is defined neither by \(context.model.header) nor by errno.h; left out"))

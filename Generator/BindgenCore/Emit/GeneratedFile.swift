@@ -45,6 +45,11 @@ struct SwiftWriter {
     }
   }
 
+  /// A line written exactly as given, without indentation.
+  mutating func raw(_ string: String) {
+    text += string + "\n"
+  }
+
   mutating func block(_ opening: String, _ body: (inout SwiftWriter) -> Void) {
     line(opening + " {")
     level += 1

@@ -9,9 +9,21 @@ public struct Workspace {
   }
 
   /// The directories whose contents the generator owns entirely.
-  public static let generatedDirectories = ["Sources/ZeroMQ/Generated", "Tests/ConformanceTests/Generated"]
+  public static let generatedDirectories = [
+    "Sources/ZeroMQ/Generated", "Sources/ZeroMQ/ZeroMQ.docc/Generated", "Tests/ConformanceTests/Generated",
+  ]
 
   public func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+
+  /// Everything generation needs from the checkout's spec tables and
+  /// documentation, around `model`.
+  public func generationContext(model: HeaderModel, draft: Bool, documentation: Bool = true) throws -> GenerationContext {
+    var context = GenerationContext(model: model, spec: try loadGroupSpec(), options: try loadOptionTable(), draft: draft)
+    context.fixtures = try loadFixtures()
+    context.conformance = try loadConformance()
+    if documentation { context.examples = try loadExamples() }
+    return context
+  }
 
   public func loadGroupSpec() throws -> GroupSpec {
     try GroupSpec.load(from: url("spec/groups.yaml"))
@@ -19,6 +31,18 @@ public struct Workspace {
 
   public func loadOptionTable() throws -> OptionTable {
     try OptionTableFile.load(path: url("spec/options.yaml").path)
+  }
+
+  public func loadFixtures() throws -> FixtureSpec {
+    try FixtureSpec.load(from: url("spec/doctest-fixtures.yaml"))
+  }
+
+  public func loadConformance() throws -> ConformanceSpec {
+    try ConformanceSpec.load(from: url("spec/option-conformance.yaml"))
+  }
+
+  public func loadExamples() throws -> [DocExample] {
+    try DocCatalog.load(root: root, directory: "Sources/ZeroMQ/ZeroMQ.docc")
   }
 
   public func loadOptionOverrides() throws -> [OptionOverride] {
@@ -71,7 +95,7 @@ public struct Workspace {
     var orphans: [String] = []
     for directory in owned.sorted() {
       guard let enumerator = FileManager.default.enumerator(atPath: url(directory).path) else { continue }
-      for case let path as String in enumerator where path.hasSuffix(".swift") {
+      for case let path as String in enumerator where path.hasSuffix(".swift") || path.hasSuffix(".md") {
         let relative = directory + "/" + path
         if !produced.contains(relative) { orphans.append(relative) }
       }

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import BindgenCore
+
+/// The documentation-example reader and the doctest emitter.
+@Suite struct DoctestTests {
+  static let samplePath = "Tests/BindgenCoreTests/Fixtures/docs/Sample.md"
+
+  func sampleExamples() throws -> [DocExample] {
+    let text = try String(contentsOf: Paths.fixtures.appendingPathComponent("docs/Sample.md"), encoding: .utf8)
+    return try DocCatalog.examples(in: text, file: Self.samplePath)
+  }
+
+  @Test func readsExamplesSectionsFixturesAndExpectations() throws {
+    let examples = try sampleExamples()
+    #expect(examples.count == 3)
+    #expect(examples.map(\.section) == ["send(_:flags:)", "send(_:flags:)", "Nothing printed"])
+    #expect(examples.map(\.ordinal) == [1, 2, 1])
+    #expect(examples.map(\.fixture) == ["pair", nil, nil])
+    #expect(examples[0].line == 9)
+    #expect(examples[0].expectations == [.init(text: "hi", isPattern: false)])
+    #expect(examples[1].expectations == [.init(text: "\\[\\d+, \\d+, \\d+\\]", isPattern: true)])
+    #expect(examples[2].expectations.isEmpty)
+  }
+
+  @Test func badMarkupIsReportedWithFileAndLine() {
+    #expect(throws: DocCatalog.Problem(file: "x.md", line: 2, message: "```swift block is never closed")) {
+      try DocCatalog.examples(in: "text\n```swift\nlet a = 1\n", file: "x.md")
+    }
+    #expect(throws: DocCatalog.Problem(file: "x.md", line: 1, message: "unknown doctest setting 'fixtur=pair' (known: fixture=NAME)")) {
+      try DocCatalog.examples(in: "<!-- doctest: fixtur=pair -->\n```swift\n```\n", file: "x.md")
+    }
+  }
+
+  @Test func emittedTestsAreGolden() throws {
+    var context = GenerationContext(model: try parseFixture("current.h"), spec: try loadSpec(), draft: false)
+    context.examples = try sampleExamples()
+    context.fixtures = try FixtureSpec.load(from: Paths.packageRoot.appendingPathComponent("spec/doctest-fixtures.yaml"))
+    var diagnostics: [Diagnostic] = []
+    let files = DoctestEmitter(context: context, examples: context.examples, fixtures: context.fixtures!).emit(diagnostics: &diagnostics)
+    #expect(diagnostics.isEmpty)
+    #expect(files.map(\.path) == ["Tests/ConformanceTests/Generated/DocSampleTests.swift"])
+    try expectGolden(files[0].contents, "doctest.sample")
+  }
+
+  @Test func unknownFixtureIsAnError() throws {
+    var examples = try sampleExamples()
+    examples[0].fixture = "nosuch"
+    let context = GenerationContext(model: try parseFixture("current.h"), spec: try loadSpec(), draft: false)
+    var diagnostics: [Diagnostic] = []
+    _ = DoctestEmitter(context: context, examples: examples, fixtures: FixtureSpec(fixtures: [])).emit(diagnostics: &diagnostics)
+    #expect(diagnostics.map(\.description) == ["\(Self.samplePath):8: error: unknown fixture 'nosuch' (spec/doctest-fixtures.yaml has: )"])
+  }
+}
