@@ -98,7 +98,9 @@ public struct BindingsGenerator {
       files += OptionsEmitter(context: context, table: table).emit(diagnostics: &diagnostics)
       files.append(OptionReferenceEmitter(context: context, table: table).emit())
       if let conformance = context.conformance {
-        files.append(OptionConformanceEmitter(context: context, table: table, conformance: conformance).emit())
+        let emitter = OptionConformanceEmitter(context: context, table: table, conformance: conformance)
+        files.append(emitter.emit())
+        files.append(emitter.emitCompileChecks())
       }
     }
     if let fixtures = context.fixtures {

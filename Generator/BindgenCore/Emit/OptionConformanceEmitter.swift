@@ -149,4 +149,63 @@ struct OptionConformanceEmitter {
     }
     return GeneratedFile(path: context.testDirectory + "/OptionConformanceCases.swift", contents: writer.text)
   }
+
+  /// A value of a type the option does not take.
+  static func wrongValue(_ kind: OptionValueKind) -> String {
+    switch kind {
+    case .string, .bytes, .z85: "Int32(1)"
+    default: "\"text\""
+    }
+  }
+
+  /// A well-typed value, for the controls.
+  static func rightValue(_ kind: OptionValueKind) -> String {
+    switch kind {
+    case .int32: "Int32(1)"
+    case .bool: "true"
+    case .int64: "Int64(1)"
+    case .uint64: "UInt64(1)"
+    case .string: "\"text\""
+    case .bytes, .z85: "[UInt8]([1])"
+    }
+  }
+
+  /// Statements that must not compile (each with what it proves) and
+  /// statements that must: for every option, its access and value type.
+  func emitCompileChecks() -> GeneratedFile {
+    var misuse: [(String, String)] = []
+    var controls: [String] = []
+    for row in table.rows where row.aliasOf == nil && !row.deprecated {
+      guard let macro = context.model.macro(named: row.name), macro.integerValue != nil,
+            context.draft || macro.availability == .stable else { continue }
+      let target = row.scope == .socket ? "socket" : "context"
+      let key = ".\(SwiftNaming.memberName(row.name))"
+      let type = OptionsEmitter.swiftType(row.kind)
+      if row.settable {
+        controls.append("try \(target).set(\(key), \(Self.rightValue(row.kind)))")
+        misuse.append(("\(row.name): wrong value type", "try \(target).set(\(key), \(Self.wrongValue(row.kind)))"))
+      } else {
+        misuse.append(("\(row.name): read-only, set", "try \(target).set(\(key), \(Self.rightValue(row.kind)))"))
+      }
+      if row.gettable {
+        controls.append("let _: \(type) = try \(target).get(\(key))")
+      } else {
+        misuse.append(("\(row.name): write-only, get", "let _: \(type) = try \(target).get(\(key))"))
+      }
+    }
+    var writer = SwiftWriter()
+    writer.line(context.provenance(inputs: ["spec/options.yaml (\(table.source))"]).banner)
+    writer.block("extension CompileChecks") { w in
+      w.doc("Each statement must fail to type-check (\(misuse.count) statements).")
+      w.line("static let misuse: [(proves: String, code: String)] = [")
+      for (proves, code) in misuse { w.line("  (\(SwiftLiteral.string(proves)), \(SwiftLiteral.string(code))),") }
+      w.line("]")
+      w.line()
+      w.doc("Each statement must type-check (\(controls.count) statements).")
+      w.line("static let controls: [String] = [")
+      for code in controls { w.line("  \(SwiftLiteral.string(code)),") }
+      w.line("]")
+    }
+    return GeneratedFile(path: context.testDirectory + "/CompileCheckCases.swift", contents: writer.text)
+  }
 }

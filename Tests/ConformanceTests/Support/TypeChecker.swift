@@ -60,14 +60,6 @@ struct TypeChecker {
     return Outcome(compiled: process.terminationStatus == 0, diagnostics: String(decoding: data, as: UTF8.self))
   }
 
-  /// Wraps statements in a function that has a socket and a context at hand.
-  static func snippet(_ body: String) -> String {
-    """
-    import ZeroMQ
-    import Foundation
-    func misuse(socket: Socket, context: Context) throws {
-    \(body)
-    }
-    """
-  }
+  /// The imports every checked file starts with.
+  static let header = "import ZeroMQ\nimport Foundation\n"
 }
