@@ -5,7 +5,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test test-swift generate check-generated contract clean
+.PHONY: all bootstrap build demo test test-swift generate check-generated contract docs clean
 
 all: build
 
@@ -42,6 +42,12 @@ check-generated: bootstrap
 contract:
 	@if [ -f "$(CONTRACT)" ]; then bash "$(CONTRACT)" "$(CURDIR)"; \
 	else echo "contract: $(CONTRACT) not found; skipped"; fi
+
+## docs: build the DocC reference (Sources/ZeroMQ/ZeroMQ.docc) into .build/docs; warnings fail.
+docs: bootstrap
+	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target ZeroMQ \
+	  --warnings-as-errors --output-path .build/docs --transform-for-static-hosting
+	@echo "docs: .build/docs/index.html"
 
 clean:
 	$(SWIFT) package clean

@@ -23,6 +23,9 @@ struct CommonOptions: ParsableArguments {
   @Flag(help: "Generate the draft-enabled variant (ZMQ_BUILD_DRAFT_API).")
   var draft = false
 
+  @Option(help: "The seed document whose sections the documentation must cover (relative to the root; skipped with a warning when absent).")
+  var seed = "../shared/seeds/000_41b4e8f3aebaf5ca.txt"
+
   func parseHeader() throws -> HeaderModel {
     let located = HeaderLocator.locate(explicit: header)
     return try HeaderParser(headerPath: located.header, includeDirectories: located.includeDirectories).parse()
@@ -38,6 +41,14 @@ struct CommonOptions: ParsableArguments {
     var diagnostics = generatorDiagnostics
     let functions = try FunctionSpec.load(from: workspace.url("spec/functions.yaml"))
     diagnostics += functions.validate(against: model, root: workspace.root)
+    let seedURL = URL(fileURLWithPath: seed, relativeTo: workspace.root)
+    var seedHeadings: [String]?
+    if let text = try? String(contentsOf: seedURL, encoding: .utf8) {
+      seedHeadings = FunctionSpec.seedHeadings(in: text)
+    } else {
+      diagnostics.append(Diagnostic(.warning, seed, "seed document not found; its sections are not checked"))
+    }
+    diagnostics += functions.coverage(examples: context.examples, seedHeadings: seedHeadings)
     report(model.diagnostics + diagnostics)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw ValidationError("the spec has errors (see above); nothing written")

@@ -67,6 +67,24 @@ import Testing
     #expect(diagnostics.isEmpty, "\(diagnostics)")
   }
 
+  @Test func everyRowAndSeedSectionHasADocumentedExample() throws {
+    let examples = try Workspace(root: Paths.packageRoot).loadExamples()
+    let seedURL = Paths.packageRoot.appendingPathComponent("../shared/seeds/000_41b4e8f3aebaf5ca.txt")
+    let headings = (try? String(contentsOf: seedURL, encoding: .utf8)).map(FunctionSpec.seedHeadings(in:))
+    #expect(try spec().coverage(examples: examples, seedHeadings: headings).isEmpty)
+    if let headings { #expect(headings.count == 36) }
+  }
+
+  @Test func theCoverageGateFails() throws {
+    let examples = try Workspace(root: Paths.packageRoot).loadExamples().filter { !$0.section.hasPrefix("recvString") }
+    let diagnostics = try spec().coverage(examples: examples, seedHeadings: ["zmq.Socket.prototype.recv_str()", "Nonexistent section"])
+    #expect(diagnostics.map(\.message) == [
+      "no ```swift example in the documentation section SocketReference.md#recvString(flags:)",
+      "the seed's section \"zmq.Socket.prototype.recv_str()\" maps to SocketReference.md#recvString(flags:), which has no ```swift example",
+      "the seed's section \"Nonexistent section\" has no Swift counterpart listed",
+    ])
+  }
+
   @Test func aMissingOrDraftFunctionIsReported() throws {
     var spec = try spec()
     spec.functions[0].c = ["zmq_no_such_function"]

@@ -68,7 +68,10 @@ struct DoctestEmitter {
       w.line("}")
       let expected = example.expectations.map { "(\(SwiftLiteral.string($0.text)), \($0.isPattern))" }
       w.block("if let mismatch = printed.mismatch([\(expected.joined(separator: ", "))])") { w in
-        w.line("Issue.record(Comment(rawValue: \"\(example.file):\(example.line): \" + mismatch))")
+        let fileID = "ZeroMQ/" + (example.file.split(separator: "/").last.map(String.init) ?? example.file)
+        w.line("Issue.record(")
+        w.line("  Comment(rawValue: \"\(example.file):\(example.line): \" + mismatch),")
+        w.line("  sourceLocation: SourceLocation(fileID: \(SwiftLiteral.string(fileID)), filePath: \(SwiftLiteral.string(example.file)), line: \(example.line), column: 1))")
       }
     }
   }

@@ -14,6 +14,8 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
     public var swift: String
     public var c: [String]
     public var shape: Shape
+    /// The DocC section (`File.md#heading`) that must hold an example.
+    public var docs: String
     public var implementation: String?
     public var result: String
     public var errors: String
@@ -22,6 +24,8 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
   }
 
   public var functions: [Row]
+  /// The seed document's `##` headings and the DocC section of each one's Swift counterpart.
+  public var seedSections: [String: String]
 
   public static func load(from url: URL) throws -> FunctionSpec {
     let text = try String(contentsOf: url, encoding: .utf8)
@@ -29,6 +33,41 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
       return try YAMLDecoder().decode(FunctionSpec.self, from: text)
     } catch {
       throw SpecError(file: url.lastPathComponent, message: "\(error)")
+    }
+  }
+
+  /// The coverage gate: every row's documentation section, and every
+  /// section of the seed document (its `##` headings, when the seed is
+  /// available), has at least one example.
+  public func coverage(examples: [DocExample], seedHeadings: [String]?) -> [Diagnostic] {
+    var counts: [String: Int] = [:]
+    for example in examples {
+      let file = example.file.split(separator: "/").last.map(String.init) ?? example.file
+      counts["\(file)#\(example.section)", default: 0] += 1
+    }
+    var diagnostics: [Diagnostic] = []
+    for row in functions where counts[row.docs, default: 0] == 0 {
+      diagnostics.append(Diagnostic(.error, "spec/functions.yaml: \(row.seed)",
+        "no ```swift example in the documentation section \(row.docs)"))
+    }
+    for heading in seedHeadings ?? [] {
+      guard let section = seedSections[heading] else {
+        diagnostics.append(Diagnostic(.error, "spec/functions.yaml: seedSections",
+          "the seed's section \"\(heading)\" has no Swift counterpart listed"))
+        continue
+      }
+      if counts[section, default: 0] == 0 {
+        diagnostics.append(Diagnostic(.error, "spec/functions.yaml: seedSections",
+          "the seed's section \"\(heading)\" maps to \(section), which has no ```swift example"))
+      }
+    }
+    return diagnostics
+  }
+
+  /// The `##` headings of the seed document.
+  public static func seedHeadings(in text: String) -> [String] {
+    text.split(separator: "\n").compactMap { line in
+      line.hasPrefix("## ") ? line.dropFirst(3).trimmingCharacters(in: .whitespaces) : nil
     }
   }
 
