@@ -1,0 +1,139 @@
+// Data and ContiguousBytes; FoundationEssentials, where the toolchain has
+// it, avoids pulling all of Foundation (and ICU) into every client.
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+internal import CZeroMQ
+
+// Sending. Every overload hands the caller's own storage to `zmq_send`,
+// which copies it once into the outgoing message; nothing is copied or
+// allocated on the Swift side. Integers go out little-endian whatever the
+// host, so any peer can decode them.
+
+extension Socket {
+  /// The single send path: `zmq_send` through the funnel.
+  @inline(__always)
+  func sendBuffer(_ base: UnsafeRawPointer?, _ count: Int, flags: SendFlags) throws(ZMQError) -> Int? {
+    let pointer = try handle.pointer()
+    let sent = try CallFunnel.nonBlocking(dontWait: flags.contains(.dontWait)) {
+      zmq_send(pointer, count == 0 ? nil : base, count, flags.rawValue)
+    }
+    return sent.map { Int($0) }
+  }
+
+  /// Sends an empty message (the seed's `send(null)`).
+  ///
+  /// - Parameter flags: `.dontWait` to return `nil` instead of blocking,
+  ///   `.sndMore` when more parts of the same message follow.
+  /// - Returns: the number of bytes sent (`0`), or `nil` when `.dontWait`
+  ///   was given and the message could not be queued now.
+  /// - Throws: ``ZMQError`` — ``ZMQError/eagain`` when `.sndtimeo` expired,
+  ///   ``ZMQError/efsm`` when the socket's pattern does not allow sending
+  ///   now (REQ waiting for a reply), ``ZMQError/enotsup`` for receive-only
+  ///   sockets, ``ZMQError/eterm``, ``ZMQError/enotsock``.
+  @discardableResult
+  public func send(flags: SendFlags = []) throws -> Int? {
+    try sendBuffer(nil, 0, flags: flags)
+  }
+
+  /// Sends the bytes of a raw buffer as one message part.
+  ///
+  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
+  ///   given and the message could not be queued now.
+  /// - Throws: the errors of ``send(flags:)``.
+  @discardableResult
+  public func send(_ buffer: UnsafeRawBufferPointer, flags: SendFlags = []) throws -> Int? {
+    try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
+  }
+
+  /// Sends a byte array as one message part.
+  ///
+  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
+  ///   given and the message could not be queued now.
+  /// - Throws: the errors of ``send(flags:)``.
+  @discardableResult
+  public func send(_ bytes: [UInt8], flags: SendFlags = []) throws -> Int? {
+    try bytes.withUnsafeBytes { buffer throws(ZMQError) in
+      try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
+    }
+  }
+
+  /// Sends the bytes of a `Data` value as one message part.
+  ///
+  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
+  ///   given and the message could not be queued now.
+  /// - Throws: the errors of ``send(flags:)``.
+  @discardableResult
+  public func send(_ data: Data, flags: SendFlags = []) throws -> Int? {
+    try data.withUnsafeBytes { buffer in
+      try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
+    }
+  }
+
+  /// Sends any contiguous byte storage (`ArraySlice<UInt8>`,
+  /// `ContiguousArray<UInt8>`, `UnsafeMutableRawBufferPointer`, …) as one
+  /// message part.
+  ///
+  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
+  ///   given and the message could not be queued now.
+  /// - Throws: the errors of ``send(flags:)``.
+  @discardableResult
+  public func send<Bytes: ContiguousBytes>(_ bytes: Bytes, flags: SendFlags = []) throws -> Int? {
+    try bytes.withUnsafeBytes { buffer in
+      try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
+    }
+  }
+
+  /// Sends a string as its UTF-8 bytes, without a terminating NUL (NULs
+  /// inside the string are sent as they are).
+  ///
+  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
+  ///   given and the message could not be queued now.
+  /// - Throws: the errors of ``send(flags:)``.
+  @discardableResult
+  public func send(_ string: String, flags: SendFlags = []) throws -> Int? {
+    var string = string  // withUTF8 only copies strings that are not native UTF-8
+    return try string.withUTF8 { utf8 throws(ZMQError) in
+      try sendBuffer(utf8.baseAddress, utf8.count, flags: flags)
+    }
+  }
+
+  /// Sends a 32-bit integer as 4 bytes, little-endian (read it back with
+  /// ``recvInt(flags:)``).
+  ///
+  /// - Returns: `4`, or `nil` when `.dontWait` was given and the message
+  ///   could not be queued now.
+  /// - Throws: the errors of ``send(flags:)``.
+  @discardableResult
+  public func send(_ value: Int32, flags: SendFlags = []) throws -> Int? {
+    try withUnsafeBytes(of: value.littleEndian) { buffer throws(ZMQError) in
+      try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
+    }
+  }
+
+  /// Sends a Boolean as a 32-bit integer: 4 bytes, little-endian, `1` for
+  /// `true` and `0` for `false` (as the seed does).
+  ///
+  /// - Returns: `4`, or `nil` when `.dontWait` was given and the message
+  ///   could not be queued now.
+  /// - Throws: the errors of ``send(flags:)``.
+  @discardableResult
+  public func send(_ value: Bool, flags: SendFlags = []) throws -> Int? {
+    try send(Int32(value ? 1 : 0), flags: flags)
+  }
+
+  /// Sends a 64-bit integer as 8 bytes, little-endian (read it back with
+  /// ``recvInt64(flags:)``).
+  ///
+  /// - Returns: `8`, or `nil` when `.dontWait` was given and the message
+  ///   could not be queued now.
+  /// - Throws: the errors of ``send(flags:)``.
+  @discardableResult
+  public func send(_ value: Int64, flags: SendFlags = []) throws -> Int? {
+    try withUnsafeBytes(of: value.littleEndian) { buffer throws(ZMQError) in
+      try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
+    }
+  }
+}

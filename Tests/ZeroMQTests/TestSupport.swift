@@ -1,0 +1,86 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import ZeroMQ
+
+/// A fresh in-process endpoint, unique across parallel tests.
+func uniqueInproc(_ label: String = #function) -> String {
+  "inproc://\(label.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString)"
+}
+
+/// A socket that cannot block a test for long: receive and send time out.
+func makeSocket(_ ctx: Context, _ type: SocketType, timeout: Int32 = 2000) throws -> Socket {
+  let socket = try ctx.socket(type)
+  try socket.set(.rcvtimeo, timeout)
+  try socket.set(.sndtimeo, timeout)
+  try socket.set(.linger, 0)
+  return socket
+}
+
+/// Two connected sockets over inproc (`first` binds, `second` connects).
+func connectedPair(_ ctx: Context, _ first: SocketType = .pair, _ second: SocketType = .pair) throws -> (Socket, Socket) {
+  let a = try makeSocket(ctx, first)
+  let b = try makeSocket(ctx, second)
+  let endpoint = uniqueInproc()
+  try a.bind(endpoint)
+  try b.connect(endpoint)
+  return (a, b)
+}
+
+/// Binds to a free TCP port on the loopback and returns the resolved endpoint.
+func bindTCP(_ socket: Socket) throws -> String {
+  try socket.bind("tcp://127.0.0.1:*")
+  let endpoint: String = try socket.get(.lastEndpoint)
+  return endpoint
+}
+
+/// Runs `body` on a new thread; `wait(timeout:)` reports whether it finished.
+/// Sockets are not Sendable: create them inside `body`.
+final class BackgroundThread: Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private let outcome = Mutex<Result<Void, any Error>?>(nil)
+
+  init(_ body: @escaping @Sendable () throws -> Void) {
+    let thread = Thread { [self] in
+      let result = Result { try body() }
+      outcome.withLock { $0 = result }
+      done.signal()
+    }
+    thread.start()
+  }
+
+  /// Waits up to `seconds` for the thread; `nil` when it is still running.
+  func wait(seconds: Double) -> Result<Void, any Error>? {
+    guard done.wait(timeout: .now() + seconds) == .success else { return nil }
+    done.signal()  // let later waits succeed too
+    return outcome.withLock { $0 }
+  }
+}
+
+/// A one-shot signal between threads.
+final class Flag: Sendable {
+  private let semaphore = DispatchSemaphore(value: 0)
+  func raise() { semaphore.signal() }
+  func wait(seconds: Double) -> Bool { semaphore.wait(timeout: .now() + seconds) == .success }
+}
+
+/// Expects `body` to throw exactly `expected`.
+func expectZMQError(_ expected: ZMQError, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+  #expect(throws: expected, sourceLocation: sourceLocation) { try body() }
+}
+
+/// Runs `body` on its own thread and fails the test — instead of hanging
+/// it — when the body does not finish within `seconds` (for scenarios where
+/// a regression would make libzmq block forever, such as `term()` waiting
+/// on a socket that lingers).
+func expectFinishes(
+  within seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: @escaping @Sendable () throws -> Void
+) {
+  let worker = BackgroundThread(body)
+  switch worker.wait(seconds: seconds) {
+  case nil: Issue.record("\(what) did not finish within \(seconds) s", sourceLocation: sourceLocation)
+  case .failure(let error)?: Issue.record(error, "\(what) failed", sourceLocation: sourceLocation)
+  case .success?: break
+  }
+}
