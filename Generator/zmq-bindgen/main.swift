@@ -39,7 +39,7 @@ struct CommonOptions: ParsableArguments {
     let context = try workspace.generationContext(model: model, draft: draft)
     let (files, generatorDiagnostics) = BindingsGenerator(context: context).generate()
     var diagnostics = generatorDiagnostics
-    let functions = try FunctionSpec.load(from: workspace.url("spec/functions.yaml"))
+    let functions = try workspace.loadFunctions()
     diagnostics += functions.validate(against: model, root: workspace.root)
     let seedURL = URL(fileURLWithPath: seed, relativeTo: workspace.root)
     var seedHeadings: [String]?

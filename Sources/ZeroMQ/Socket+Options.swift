@@ -355,7 +355,8 @@ extension Socket {
   /// - Throws: ``ZMQError/einval`` when libzmq cannot give the option as a
   ///   string, and the errors of ``getsockopt(_:)``.
   public func getsockoptString(_ option: Int32) throws -> String {
-    try getOption(option, stringExactSize: Self.isZ85(option) ? 41 : nil)
+    try Self.requireVariableSize(option)
+    return try getOption(option, stringExactSize: Self.isZ85(option) ? 41 : nil)
   }
 
   /// Reads a binary option by its raw name, whole (the seed's
@@ -364,6 +365,16 @@ extension Socket {
   /// - Throws: ``ZMQError/einval`` when libzmq cannot give the option as
   ///   bytes, and the errors of ``getsockopt(_:)``.
   public func getsockoptBytes(_ option: Int32) throws -> [UInt8] {
-    try getOption(option, bytesExactSize: Self.isZ85(option) ? 32 : nil)
+    try Self.requireVariableSize(option)
+    return try getOption(option, bytesExactSize: Self.isZ85(option) ? 32 : nil)
+  }
+
+  /// Fails at once, instead of after growing a buffer to the limit, when
+  /// the option table knows the option holds a number.
+  static func requireVariableSize(_ option: Int32) throws(ZMQError) {
+    switch ZMQ.socketOptionKinds[option] {
+    case .int32?, .bool?, .int64?, .uint64?: throw .einval
+    default: return
+    }
   }
 }

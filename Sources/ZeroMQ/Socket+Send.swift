@@ -127,10 +127,14 @@ extension Socket {
   /// Sends a 64-bit integer as 8 bytes, little-endian (read it back with
   /// ``recvInt64(flags:)``).
   ///
+  /// An integer literal (`try socket.send(10)`) picks the 32-bit form, as
+  /// the seed's `send(10)` does; write `Int64(10)` for 8 bytes.
+  ///
   /// - Returns: `8`, or `nil` when `.dontWait` was given and the message
   ///   could not be queued now.
   /// - Throws: the errors of ``send(flags:)``.
   @discardableResult
+  @_disfavoredOverload
   public func send(_ value: Int64, flags: SendFlags = []) throws -> Int? {
     try withUnsafeBytes(of: value.littleEndian) { buffer throws(ZMQError) in
       try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)

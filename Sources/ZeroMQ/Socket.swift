@@ -52,60 +52,11 @@ public final class Socket {
     try CallFunnel.check(zmq_close(pointer))
   }
 
-  /// Rejects endpoints libzmq would silently cut short at an embedded NUL.
+  /// Rejects endpoints libzmq would silently cut short at an embedded NUL
+  /// (used by the generated endpoint wrappers, Generated/Socket+Wrappers.swift).
   @inline(__always)
-  private func checkEndpoint(_ endpoint: String) throws(ZMQError) {
+  func checkEndpoint(_ endpoint: String) throws(ZMQError) {
     if endpoint.utf8.contains(0) { throw .einval }
-  }
-
-  /// Accepts incoming connections on `endpoint` (`zmq_bind`), e.g.
-  /// `"tcp://*:5555"`, `"tcp://127.0.0.1:*"` (any free port; read the chosen
-  /// one from `.lastEndpoint`), `"ipc:///tmp/feed"`, `"inproc://name"`.
-  ///
-  /// - Throws: ``ZMQError/einval`` for a malformed endpoint,
-  ///   ``ZMQError/eprotonosupport`` for an unknown transport,
-  ///   ``ZMQError/eaddrinuse`` when the address is taken,
-  ///   ``ZMQError/enotsock`` after `close()`, ``ZMQError/eterm`` after the
-  ///   context was shut down.
-  public func bind(_ endpoint: String) throws {
-    try checkEndpoint(endpoint)
-    let pointer = try handle.pointer()
-    try CallFunnel.check(zmq_bind(pointer, endpoint))
-  }
-
-  /// Stops accepting connections on an endpoint given to ``bind(_:)``
-  /// (`zmq_unbind`). For wildcard binds, pass the resolved `.lastEndpoint`.
-  ///
-  /// - Throws: ``ZMQError/enoent`` when the socket is not bound there, and
-  ///   the errors of ``bind(_:)``.
-  public func unbind(_ endpoint: String) throws {
-    try checkEndpoint(endpoint)
-    let pointer = try handle.pointer()
-    try CallFunnel.check(zmq_unbind(pointer, endpoint))
-  }
-
-  /// Connects to `endpoint` (`zmq_connect`), e.g. `"tcp://localhost:5555"`.
-  /// Connections are made in the background; the peer does not have to be
-  /// up yet.
-  ///
-  /// - Throws: ``ZMQError/einval`` for a malformed endpoint,
-  ///   ``ZMQError/eprotonosupport`` for an unknown transport,
-  ///   ``ZMQError/enotsock`` after `close()`, ``ZMQError/eterm`` after the
-  ///   context was shut down.
-  public func connect(_ endpoint: String) throws {
-    try checkEndpoint(endpoint)
-    let pointer = try handle.pointer()
-    try CallFunnel.check(zmq_connect(pointer, endpoint))
-  }
-
-  /// Drops a connection made by ``connect(_:)`` (`zmq_disconnect`).
-  ///
-  /// - Throws: ``ZMQError/enoent`` when the socket is not connected there,
-  ///   and the errors of ``connect(_:)``.
-  public func disconnect(_ endpoint: String) throws {
-    try checkEndpoint(endpoint)
-    let pointer = try handle.pointer()
-    try CallFunnel.check(zmq_disconnect(pointer, endpoint))
   }
 }
 

@@ -52,3 +52,29 @@ import Testing
     #expect(diagnostics.map(\.description) == ["\(Self.samplePath):8: error: unknown fixture 'nosuch' (spec/doctest-fixtures.yaml has: )"])
   }
 }
+
+/// Mechanical rows of spec/functions.yaml become generated wrappers, checked against the header.
+@Suite struct WrapperEmitterTests {
+  func functions() throws -> FunctionSpec { try Workspace(root: Paths.packageRoot).loadFunctions() }
+
+  @Test func endpointWrappersAreGenerated() throws {
+    let context = GenerationContext(model: try parseFixture("current.h"), spec: try loadSpec(), draft: false)
+    var diagnostics: [Diagnostic] = []
+    let file = try #require(WrapperEmitter(context: context, functions: try functions()).emit(diagnostics: &diagnostics))
+    #expect(diagnostics.isEmpty)
+    for name in ["bind", "unbind", "connect", "disconnect"] {
+      #expect(file.contents.contains("public func \(name)(_ endpoint: String) throws"))
+      #expect(file.contents.contains("try CallFunnel.check(zmq_\(name)(pointer, endpoint))"))
+    }
+  }
+
+  @Test func aChangedSignatureIsAnErrorNotAWrongWrapper() throws {
+    var spec = try functions()
+    let index = try #require(spec.functions.firstIndex { $0.seed == "Socket.bind(endpoint)" })
+    spec.functions[index].c = ["zmq_fixture_call"]  // int (void *, const char *, size_t) in tricky.h
+    let context = GenerationContext(model: try parseFixture("tricky.h"), spec: try loadSpec(), draft: false)
+    var diagnostics: [Diagnostic] = []
+    _ = WrapperEmitter(context: context, functions: spec).emit(diagnostics: &diagnostics)
+    #expect(diagnostics.contains { $0.message == "zmq_fixture_call is int (void *, const char *, size_t) in tricky.h; template socketEndpoint needs int (void *, const char *)" })
+  }
+}

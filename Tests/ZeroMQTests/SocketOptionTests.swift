@@ -304,3 +304,15 @@ import Testing
     #expect(SocketOptionValue.bytes([1, 2]).description == "bytes([1, 2])")
   }
 }
+
+/// Reading a numeric option as text or bytes fails at once with EINVAL.
+@Suite struct NumericOptionAsTextTests {
+  @Test func numericOptionsAreNotStrings() throws {
+    let context = try Context()
+    defer { try? context.destroy(linger: 0) }
+    let socket = try context.socket(.pair)
+    #expect(throws: ZMQError.einval) { _ = try socket.getsockoptString(ZMQ.LINGER) }
+    #expect(throws: ZMQError.einval) { _ = try socket.getsockoptBytes(ZMQ.RCVMORE) }
+    #expect(try socket.getsockoptString(ZMQ.LAST_ENDPOINT) == "")
+  }
+}

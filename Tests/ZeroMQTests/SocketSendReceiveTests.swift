@@ -307,3 +307,20 @@ import Testing
     #expect(received == ["a-delivered"])
   }
 }
+
+/// An integer literal sends 4 bytes, as the seed's `send(10)` does.
+@Suite struct IntegerLiteralSendTests {
+  @Test func integerLiteralSendsFourBytes() throws {
+    let context = try Context()
+    defer { try? context.destroy(linger: 0) }
+    let a = try context.socket(.pair), b = try context.socket(.pair)
+    try b.set(.rcvtimeo, 2000)
+    let endpoint = "inproc://literal-\(UUID().uuidString)"
+    try a.bind(endpoint)
+    try b.connect(endpoint)
+    #expect(try a.send(10) == 4)
+    #expect(try b.recv() == [10, 0, 0, 0])
+    #expect(try a.send(Int64(10)) == 8)
+    #expect(try b.recvInt64() == 10)
+  }
+}

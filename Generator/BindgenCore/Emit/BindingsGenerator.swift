@@ -8,6 +8,8 @@ public struct GenerationContext: Sendable {
   /// them no documentation tests are emitted.
   public var examples: [DocExample] = []
   public var fixtures: FixtureSpec?
+  /// The documented functions; mechanical rows become generated wrappers.
+  public var functions: FunctionSpec?
   /// How the option conformance suite exercises options; without it no
   /// conformance cases are emitted.
   public var conformance: ConformanceSpec?
@@ -102,6 +104,10 @@ public struct BindingsGenerator {
         files.append(emitter.emit())
         files.append(emitter.emitCompileChecks())
       }
+    }
+    if let functions = context.functions,
+       let wrappers = WrapperEmitter(context: context, functions: functions).emit(diagnostics: &diagnostics) {
+      files.append(wrappers)
     }
     if let fixtures = context.fixtures {
       files += DoctestEmitter(context: context, examples: context.examples, fixtures: fixtures).emit(diagnostics: &diagnostics)

@@ -21,6 +21,7 @@ public struct Workspace {
     var context = GenerationContext(model: model, spec: try loadGroupSpec(), options: try loadOptionTable(), draft: draft)
     context.fixtures = try loadFixtures()
     context.conformance = try loadConformance()
+    context.functions = try loadFunctions()
     if documentation { context.examples = try loadExamples() }
     return context
   }
@@ -35,6 +36,10 @@ public struct Workspace {
 
   public func loadFixtures() throws -> FixtureSpec {
     try FixtureSpec.load(from: url("spec/doctest-fixtures.yaml"))
+  }
+
+  public func loadFunctions() throws -> FunctionSpec {
+    try FunctionSpec.load(from: url("spec/functions.yaml"))
   }
 
   public func loadConformance() throws -> ConformanceSpec {

@@ -14,6 +14,10 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
     public var swift: String
     public var c: [String]
     public var shape: Shape
+    /// Mechanical rows: the wrapper's shape (see `WrapperEmitter`).
+    public var template: String?
+    /// Mechanical rows: the wrapper's doc comment.
+    public var doc: String?
     /// The DocC section (`File.md#heading`) that must hold an example.
     public var docs: String
     public var implementation: String?
@@ -104,7 +108,12 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
           diagnostics.append(Diagnostic(.error, location, "implementation \(implementation) does not exist"))
         }
       case .mechanical:
-        break
+        if row.template == nil || row.doc == nil {
+          diagnostics.append(Diagnostic(.error, location, "a mechanical row needs `template` and `doc`"))
+        }
+        if row.implementation != nil {
+          diagnostics.append(Diagnostic(.error, location, "a mechanical row is generated; it has no `implementation`"))
+        }
       }
     }
     return diagnostics

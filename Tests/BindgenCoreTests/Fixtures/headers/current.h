@@ -65,6 +65,10 @@ int zmq_ctx_term (void *context_);
 void *zmq_socket (void *, int type_);
 int zmq_close (void *s_);
 int zmq_send (void *s_, const void *buf_, size_t len_, int flags_);
+int zmq_bind (void *s_, const char *addr_);
+int zmq_connect (void *s_, const char *addr_);
+int zmq_unbind (void *s_, const char *addr_);
+int zmq_disconnect (void *s_, const char *addr_);
 
 #define ZMQ_POLLIN 1
 #define ZMQ_POLLOUT 2
