@@ -5,7 +5,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test test-swift generate check-generated contract docs clean
+.PHONY: all bootstrap build demo test test-swift generate check-generated contract docs sanitize clean
 
 all: build
 
@@ -42,6 +42,14 @@ check-generated: bootstrap
 contract:
 	@if [ -f "$(CONTRACT)" ]; then bash "$(CONTRACT)" "$(CURDIR)"; \
 	else echo "contract: $(CONTRACT) not found; skipped"; fi
+
+## sanitize: the runtime's tests under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer.
+SANITIZE_FILTER ?= ZeroMQTests
+sanitize: bootstrap
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'
+	TSAN_OPTIONS=halt_on_error=1 \
+	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
 
 ## docs: build the DocC reference (Sources/ZeroMQ/ZeroMQ.docc) into .build/docs; warnings fail.
 docs: bootstrap

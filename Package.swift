@@ -36,9 +36,10 @@ let package = Package(
     .executableTarget(name: "zmq-info", dependencies: ["ZeroMQ"]),
 
     // MARK: The seed's full example: producer → forwarder → subscriber
-    .executableTarget(name: "zmq-forwarder", dependencies: ["ZeroMQ"]),
-    .executableTarget(name: "zmq-subscriber", dependencies: ["ZeroMQ"]),
-    .executableTarget(name: "zmq-producer", dependencies: ["ZeroMQ"]),
+    .target(name: "ExampleSupport", dependencies: ["ZeroMQ"]),
+    .executableTarget(name: "zmq-forwarder", dependencies: ["ZeroMQ", "ExampleSupport"]),
+    .executableTarget(name: "zmq-subscriber", dependencies: ["ZeroMQ", "ExampleSupport"]),
+    .executableTarget(name: "zmq-producer", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .testTarget(name: "ExampleTests", dependencies: ["zmq-forwarder", "zmq-subscriber", "zmq-producer"]),
 
     // MARK: The generator

@@ -10,18 +10,10 @@
 // SIGTERM; both ways end with the sockets closed and the context terminated,
 // and exit status 0.
 
-import Dispatch
+import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-@preconcurrency import Darwin
-#endif
-
-let usage = """
+let tool = ExampleTool(name: "zmq-forwarder", usage: """
   usage: zmq-forwarder [--frontend ENDPOINT] [--backend ENDPOINT] [--count N]
 
   Receives messages on a PULL socket bound to the frontend endpoint and
@@ -35,7 +27,7 @@ let usage = """
                          (default: run until SIGINT or SIGTERM)
     -h, --help           show this help
 
-  """
+  """)
 
 /// What the command line asked for.
 struct Options {
@@ -44,62 +36,18 @@ struct Options {
   var count: Int? = nil
 }
 
-/// Prints the usage to stderr and exits with status 2 (a command-line error).
-func usageError(_ message: String) -> Never {
-  fputs("zmq-forwarder: \(message)\n\(usage)", stderr)
-  exit(2)
-}
-
-/// Reads the flags by hand (`--flag value` or `--flag=value`); this target
-/// depends on ZeroMQ only.
 func parseOptions(_ arguments: ArraySlice<String>) -> Options {
   var options = Options()
-  var rest = arguments
-  while let argument = rest.popFirst() {
-    var flag = argument
-    var inlineValue: String? = nil
-    if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-      flag = String(argument[..<equals])
-      inlineValue = String(argument[argument.index(after: equals)...])
-    }
-    func value() -> String {
-      if let inlineValue { return inlineValue }
-      guard let next = rest.popFirst() else { usageError("\(flag) needs a value") }
-      return next
-    }
+  _ = tool.parse(arguments) { flag, value in
     switch flag {
-    case "-h", "--help":
-      print(usage, terminator: "")
-      exit(0)
-    case "--frontend":
-      options.frontend = value()
-    case "--backend":
-      options.backend = value()
-    case "--count":
-      let text = value()
-      guard let count = Int(text), count > 0 else {
-        usageError("--count needs a positive whole number, not \"\(text)\"")
-      }
-      options.count = count
-    default:
-      usageError(argument.hasPrefix("-") ? "unknown option \(argument)" : "unexpected argument \"\(argument)\"")
+    case "--frontend": options.frontend = value()
+    case "--backend": options.backend = value()
+    case "--count": options.count = tool.positiveCount(value(), flag: flag)
+    default: return false
     }
+    return true
   }
   return options
-}
-
-/// Turns SIGINT and SIGTERM into `ctx.shutdown()`, which wakes the blocked
-/// `wait`/`recv` with `ETERM` so the main loop can close up and exit. The
-/// shutdown runs on a dispatch queue, not inside a signal handler, because
-/// libzmq calls are not async-signal-safe.
-func shutDownOnSignals(_ ctx: Context) -> [any DispatchSourceSignal] {
-  [SIGINT, SIGTERM].map { number in
-    signal(number, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler { try? ctx.shutdown() }
-    source.resume()
-    return source
-  }
 }
 
 /// Runs the forwarder; returns normally when done (count reached or signal).
@@ -116,11 +64,7 @@ func forward(_ options: Options) throws {
   try frontend.set(.linger, 0)
   try backend.set(.linger, 1000)
   for (socket, endpoint) in [(frontend, options.frontend), (backend, options.backend)] {
-    do {
-      try socket.bind(endpoint)
-    } catch let error as ZMQError {
-      throw Failure(error: error, doing: "binding \(endpoint)")
-    }
+    try attempt("binding \(endpoint)") { try socket.bind(endpoint) }
   }
 
   let poller = Poller()
@@ -144,21 +88,5 @@ func forward(_ options: Options) throws {
   try ctx.term()
 }
 
-/// A `ZMQError` with the action that caused it.
-struct Failure: Error {
-  var error: ZMQError
-  var doing: String
-}
-
-setvbuf(stdout, nil, _IOLBF, 0)
 let options = parseOptions(CommandLine.arguments.dropFirst())
-do {
-  try forward(options)
-} catch let failure as Failure {
-  fputs("error: \(failure.error.description) (\(failure.doing))\n", stderr)
-  exit(1)
-} catch {
-  fputs("error: \(error)\n", stderr)
-  exit(1)
-}
-exit(0)
+tool.run { try forward(options) }

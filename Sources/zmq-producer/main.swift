@@ -7,17 +7,10 @@
 // waits for it, so the messages are on their way to the forwarder by the
 // time the process exits.
 
+import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-@preconcurrency import Darwin
-#endif
-
-let usage = """
+let tool = ExampleTool(name: "zmq-producer", usage: """
   usage: zmq-producer [--connect ENDPOINT] [--linger MS] [--] MESSAGE...
 
   Sends each MESSAGE to the forwarder and prints Sent "<message>" for it.
@@ -31,7 +24,7 @@ let usage = """
                         starts with "-"
     -h, --help          show this help
 
-  """
+  """)
 
 /// What the command line asked for.
 struct Options {
@@ -40,54 +33,25 @@ struct Options {
   var messages: [String] = []
 }
 
-/// Prints the usage to stderr and exits with status 2 (a command-line error).
-func usageError(_ message: String) -> Never {
-  fputs("zmq-producer: \(message)\n\(usage)", stderr)
-  exit(2)
-}
-
-/// Reads the flags and messages by hand (`--flag value` or `--flag=value`);
-/// this target depends on ZeroMQ only.
 func parseOptions(_ arguments: ArraySlice<String>) -> Options {
   var options = Options()
-  var rest = arguments
-  while let argument = rest.popFirst() {
-    if argument == "--" {
-      options.messages.append(contentsOf: rest)
-      break
-    }
-    guard argument.hasPrefix("-"), argument != "-" else {
-      options.messages.append(argument)
-      continue
-    }
-    var flag = argument
-    var inlineValue: String? = nil
-    if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-      flag = String(argument[..<equals])
-      inlineValue = String(argument[argument.index(after: equals)...])
-    }
-    func value() -> String {
-      if let inlineValue { return inlineValue }
-      guard let next = rest.popFirst() else { usageError("\(flag) needs a value") }
-      return next
-    }
+  options.messages = tool.parse(arguments, positional: true,
+                                unknownHint: " (use -- before a message that starts with \"-\")") { flag, value in
     switch flag {
-    case "-h", "--help":
-      print(usage, terminator: "")
-      exit(0)
     case "--connect":
       options.endpoint = value()
     case "--linger":
       let text = value()
       guard let linger = Int32(text), linger >= -1 else {
-        usageError("--linger needs a number of milliseconds or -1, not \"\(text)\"")
+        tool.usageError("--linger needs a number of milliseconds or -1, not \"\(text)\"")
       }
       options.linger = linger
     default:
-      usageError("unknown option \(argument) (use -- before a message that starts with \"-\")")
+      return false
     }
+    return true
   }
-  if options.messages.isEmpty { usageError("nothing to send: give at least one MESSAGE") }
+  if options.messages.isEmpty { tool.usageError("nothing to send: give at least one MESSAGE") }
   return options
 }
 
@@ -97,11 +61,7 @@ func produce(_ options: Options) throws {
   let ctx = try Context()
   let socket = try ctx.socket(.push)
   try socket.set(.linger, options.linger)
-  do {
-    try socket.connect(options.endpoint)
-  } catch let error as ZMQError {
-    throw Failure(error: error, doing: "connecting to \(options.endpoint)")
-  }
+  try attempt("connecting to \(options.endpoint)") { try socket.connect(options.endpoint) }
   for data in options.messages {
     try socket.send(data)
     print("Sent \"\(data)\"")
@@ -110,21 +70,5 @@ func produce(_ options: Options) throws {
   try ctx.term()
 }
 
-/// A `ZMQError` with the action that caused it.
-struct Failure: Error {
-  var error: ZMQError
-  var doing: String
-}
-
-setvbuf(stdout, nil, _IOLBF, 0)
 let options = parseOptions(CommandLine.arguments.dropFirst())
-do {
-  try produce(options)
-} catch let failure as Failure {
-  fputs("error: \(failure.error.description) (\(failure.doing))\n", stderr)
-  exit(1)
-} catch {
-  fputs("error: \(error)\n", stderr)
-  exit(1)
-}
-exit(0)
+tool.run { try produce(options) }
