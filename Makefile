@@ -5,7 +5,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test test-swift generate check-generated contract docs sanitize clean
+.PHONY: all bootstrap build demo test test-swift generate check-generated contract docs sanitize fuzz clean
 
 all: build
 
@@ -50,6 +50,11 @@ sanitize: bootstrap
 	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'
 	TSAN_OPTIONS=halt_on_error=1 \
 	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
+
+## fuzz: every libFuzzer target of Fuzz/ for FUZZ_SECONDS each, on the committed corpus.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	bash scripts/fuzz $(FUZZ_SECONDS)
 
 ## docs: build the DocC reference (Sources/ZeroMQ/ZeroMQ.docc) into .build/docs; warnings fail.
 docs: bootstrap

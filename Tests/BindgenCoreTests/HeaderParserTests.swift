@@ -126,6 +126,14 @@ import Testing
     #expect(evaluate("0xFFFFFFFF") == .success(.integer(4_294_967_295)))
   }
 
+  @Test func deepNestingFailsInsteadOfExhaustingTheStack() {
+    let deep = String(repeating: "( ", count: 4000) + "1" + String(repeating: " )", count: 4000)
+    #expect(evaluate(deep) == .failure(.init(reason: "expression nested more than 256 levels deep")))
+    #expect(evaluate(String(repeating: "- ", count: 4000) + "1") == .failure(.init(reason: "expression nested more than 256 levels deep")))
+    let fine = String(repeating: "( ", count: 100) + "7" + String(repeating: " )", count: 100)
+    #expect(evaluate(fine) == .success(.integer(7)))
+  }
+
   @Test func failuresNameTheProblem() {
     #expect(evaluate("1 +") == .failure(.init(reason: "expression ends early")))
     #expect(evaluate("( 1") == .failure(.init(reason: "missing ')'")))

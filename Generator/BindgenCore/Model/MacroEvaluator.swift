@@ -164,6 +164,11 @@ public struct MacroEvaluator {
 struct ExpressionParser {
   let tokens: [Token]
   var position = 0
+  /// How deep parentheses and unary operators are nested right now; the
+  /// parser recurses on both, so hostile input could otherwise exhaust
+  /// the stack (found by Fuzz/macro.swift).
+  var depth = 0
+  static let maximumDepth = 256
 
   init(tokens: [Token]) { self.tokens = tokens }
 
@@ -215,6 +220,11 @@ struct ExpressionParser {
 
   private mutating func parseUnary() throws(Failure) -> Int64 {
     guard let token = current else { throw Failure(reason: "expression ends early") }
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Self.maximumDepth else {
+      throw Failure(reason: "expression nested more than \(Self.maximumDepth) levels deep")
+    }
     switch token.spelling {
     case "-":
       position += 1
