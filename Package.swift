@@ -33,7 +33,12 @@ let package = Package(
     .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], path: "Sources/ZeroMQ"),
     .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
     .testTarget(name: "ConformanceTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
+    // Against a peer nobody here wrote: pyzmq (Debian's python3-zmq), driven through peer.py.
+    .testTarget(name: "InteropTests", dependencies: ["ZeroMQ"], resources: [.copy("peer.py")]),
     .executableTarget(name: "zmq-info", dependencies: ["ZeroMQ"]),
+
+    // MARK: Benchmarks: libzmq's perf tools over the binding (bench/run compares them with bench/c)
+    .executableTarget(name: "zmq-perf", dependencies: ["ZeroMQ"], path: "Sources/zmq-perf"),
 
     // MARK: The seed's full example: producer → forwarder → subscriber
     .target(name: "ExampleSupport", dependencies: ["ZeroMQ"]),

@@ -1,0 +1,708 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import ZeroMQ
+
+// The async tests never block a thread: sockets are owned by actors (or
+// created inside the task that uses them), every wait is an `await`, and
+// every socket has a receive and send timeout that the async forms honour,
+// so a regression fails with EAGAIN instead of hanging.
+//
+// Timing. The whole test process shares Swift's cooperative pool (one
+// thread per core) and, on a small machine, the CPUs with suites that
+// block those threads in libzmq calls or start pyzmq peers; a resumed task
+// can then wait a second or more for a thread, whatever the library does.
+// So the tests do not tell the library's wake-up mechanisms apart by how
+// fast they are: the white-box tests ask a private helper (whose periodic
+// re-check is off) *why* a waiter woke, and the end-to-end tests only
+// require an outcome well before the sockets' own timeouts. The actors run
+// on a private dispatch queue, so they do not compete for the pool.
+
+/// Runs jobs on a private serial dispatch queue, outside Swift's
+/// cooperative pool: as an actor's executor, or as a task's preference.
+final class QueueExecutor: SerialExecutor, TaskExecutor {
+  private let queue: DispatchQueue
+
+  init(_ label: String = "swift-zeromq.tests.executor") {
+    queue = DispatchQueue(label: label)
+  }
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    queue.async {
+      job.runSynchronously(isolatedTo: self.asUnownedSerialExecutor(), taskExecutor: self.asUnownedTaskExecutor())
+    }
+  }
+}
+
+/// A result and the moment it was produced, taken on the producing executor.
+struct Timed<Value: Sendable>: Sendable {
+  let result: Result<Value, any Error>
+  let end: ContinuousClock.Instant
+
+  func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = end - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+  }
+}
+
+/// An actor that owns one socket, as an application would. It runs on its
+/// own queue (see the note on timing above).
+actor SocketOwner {
+  let socket: Socket
+  private nonisolated let executor = QueueExecutor("swift-zeromq.tests.socket-owner")
+
+  nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+  init(_ context: Context, _ type: SocketType, timeout: Int32 = 2000) throws {
+    socket = try makeSocket(context, type, timeout: timeout)
+  }
+
+  /// Starts `operation` in a task isolated to this actor — it starts,
+  /// waits and ends on the actor's queue — that notes when it ended.
+  func start<T: Sendable>(_ operation: @escaping @Sendable (isolated SocketOwner) async throws -> T) -> Task<Timed<T>, Never> {
+    Task {
+      do {
+        let value = try await operation(self)
+        return Timed(result: .success(value), end: .now)
+      } catch {
+        return Timed(result: .failure(error), end: .now)
+      }
+    }
+  }
+
+  func bind(_ endpoint: String) throws { try socket.bind(endpoint) }
+  func connect(_ endpoint: String) throws { try socket.connect(endpoint) }
+  func set<Access: WritableOptionAccess>(_ option: SocketOption<Int32, Access>, _ value: Int32) throws {
+    try socket.set(option, value)
+  }
+  func close() throws { try socket.close() }
+
+  func receiveString() async throws -> String { try await socket.receiveString() }
+  func receive() async throws -> [UInt8] { try await socket.receive() }
+  @discardableResult
+  func send(_ text: String) async throws -> Int { try await socket.sendAsync(text) }
+  func sendNow(_ text: String) throws { try socket.send(text) }
+  func receiveNow() throws -> String? { try socket.recvString(flags: .dontWait) }
+
+  /// Collects strings until the sequence ends (close/term) or throws.
+  func collectStrings() async throws -> [String] {
+    var received: [String] = []
+    for try await text in socket.strings {
+      received.append(text)
+    }
+    return received
+  }
+}
+
+/// Fails the test, instead of hanging it, when `body` takes longer than
+/// `seconds`; returns `body`'s result. Allow for a busy cooperative pool.
+func within<T: Sendable>(
+  _ seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+  try await withThrowingTaskGroup(of: T?.self) { group in
+    group.addTask { try await body() }
+    group.addTask {
+      try await Task.sleep(for: .seconds(seconds))
+      return nil
+    }
+    defer { group.cancelAll() }
+    guard case .some(.some(let value)) = try await group.next() else {
+      Issue.record("\(what) did not finish within \(seconds) s", sourceLocation: sourceLocation)
+      throw CancellationError()
+    }
+    return value
+  }
+}
+
+@Suite("async/await") struct AsyncTests {
+  // MARK: Basics
+
+  @Test func receiveReturnsAMessageThatIsAlreadyQueued() async throws {
+    let ctx = try Context()
+    let (a, b) = try connectedPair(ctx)
+    try a.send("ready")
+    #expect(try await b.receiveString() == "ready")
+    try a.send(Int32(-7))
+    #expect(try await b.receiveInt() == -7)
+    try a.send(Int64.max)
+    #expect(try await b.receiveInt64() == .max)
+    try a.send([1, 2, 3] as [UInt8])
+    #expect(try await b.receive() == [1, 2, 3])
+    try a.close()
+    try b.close()
+    try ctx.term()
+  }
+
+  @Test func everySendAsyncFormArrivesAsItsSynchronousTwin() async throws {
+    let ctx = try Context()
+    let (a, b) = try connectedPair(ctx)
+    #expect(try await a.sendAsync() == 0)
+    #expect(try await a.sendAsync([9, 8] as [UInt8]) == 2)
+    #expect(try await a.sendAsync(Data([7])) == 1)
+    #expect(try await a.sendAsync([1, 2, 3][1...]) == 2)
+    #expect(try await a.sendAsync("héllo") == 6)
+    #expect(try await a.sendAsync(Int32(5)) == 4)
+    #expect(try await a.sendAsync(Int64(6)) == 8)
+    #expect(try await a.sendAsync(true) == 4)
+    try await a.sendAsync("first", more: true)
+    try await a.sendAsync("second")
+
+    #expect(try b.recv() == [])
+    #expect(try b.recv() == [9, 8])
+    #expect(try b.recv() == [7])
+    #expect(try b.recv() == [2, 3])
+    #expect(try b.recvString() == "héllo")
+    #expect(try b.recvInt() == 5)
+    #expect(try b.recvInt64() == 6)
+    #expect(try b.recvInt() == 1)
+    #expect(try b.recvString() == "first")
+    #expect(try b.get(.rcvmore) == true)
+    #expect(try b.recvString() == "second")
+    #expect(try b.get(.rcvmore) == false)
+    try a.close()
+    try b.close()
+    try ctx.term()
+  }
+
+  @Test func receiveIntRejectsAWrongSizeAndConsumesTheMessage() async throws {
+    let ctx = try Context()
+    let (a, b) = try connectedPair(ctx)
+    try a.send("seven b")
+    try a.send(Int32(1))
+    await #expect(throws: MessageSizeError(expected: 4, received: 7)) { try await b.receiveInt() }
+    #expect(try await b.receiveInt() == 1)
+    try a.close()
+    try b.close()
+    try ctx.term()
+  }
+
+  // MARK: Many messages
+
+  @Test func manyMessagesThroughAnAsyncLoop() async throws {
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let count = 20_000
+    let pull = try SocketOwner(ctx, .pull)
+    try await pull.bind(endpoint)
+    let total = try await within(30, "20 000 messages") {
+      try await withThrowingTaskGroup(of: Int.self) { group in
+        group.addTask {
+          // The sender lives in its own task, created there.
+          let push = try makeSocket(ctx, .push)
+          try push.set(.sndhwm, 10)  // so the sender has to wait too
+          try push.connect(endpoint)
+          for index in 0..<count {
+            try await push.sendAsync(Int32(index))
+          }
+          try await push.sendAsync("end")
+          try push.close()
+          return 0
+        }
+        group.addTask {
+          try await pull.receiveAll(expected: count)
+        }
+        var sum = 0
+        for try await value in group { sum += value }
+        return sum
+      }
+    }
+    #expect(total == count)
+    try await pull.close()
+    try ctx.term()
+  }
+
+  @Test func messagesSequenceDeliversEveryMessageInOrder() async throws {
+    let ctx = try Context()
+    let (a, b) = try connectedPair(ctx)
+    for index in 0..<500 { try a.send("m\(index)") }
+    try a.send("stop")
+    var received: [String] = []
+    for try await text in b.strings {
+      if text == "stop" { break }
+      received.append(text)
+    }
+    #expect(received == (0..<500).map { "m\($0)" })
+    try a.send([0xFF, 0x00])
+    var bytes: [[UInt8]] = []
+    for try await message in b.messages {
+      bytes.append(message)
+      break
+    }
+    #expect(bytes == [[0xFF, 0x00]])
+    try a.close()
+    try b.close()
+    try ctx.term()
+  }
+
+  // MARK: Actors and reentrancy
+
+  @Test func sendAndReceiveFromWithinActors() async throws {
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let server = try SocketOwner(ctx, .rep)
+    let client = try SocketOwner(ctx, .req)
+    try await server.bind(endpoint)
+    try await client.connect(endpoint)
+    let served = Task {
+      for _ in 0..<100 {
+        let request = try await server.receiveString()
+        try await server.send(request.uppercased())
+      }
+    }
+    for index in 0..<100 {
+      try await client.send("ping \(index)")
+      #expect(try await client.receiveString() == "PING \(index)")
+    }
+    try await within(20, "the server task") { try await served.value }
+    try await server.close()
+    try await client.close()
+    try ctx.term()
+  }
+
+  @Test func concurrentReceivesOnOneActorShareTheMessages() async throws {
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let pull = try SocketOwner(ctx, .pull)
+    try await pull.bind(endpoint)
+    let push = try makeSocket(ctx, .push)
+    try push.connect(endpoint)
+    // Four tasks wait on the same socket at once (the actor is reentrant
+    // across the suspension); every message goes to exactly one of them.
+    let receivers = (0..<4).map { _ in
+      Task { () throws -> [String] in
+        var got: [String] = []
+        for _ in 0..<50 { got.append(try await pull.receiveString()) }
+        return got
+      }
+    }
+    try await Task.sleep(for: .milliseconds(50))  // let them all suspend
+    for index in 0..<200 { try await push.sendAsync("n\(index)") }
+    var all: [String] = []
+    for receiver in receivers {
+      all += try await within(20, "a receiver") { try await receiver.value }
+    }
+    #expect(Set(all) == Set((0..<200).map { "n\($0)" }))
+    #expect(all.count == 200)
+    try push.close()
+    try await pull.close()
+    try ctx.term()
+  }
+
+  @Test func aPendingSendAndAPendingReceiveOnOneSocketBothWakePromptly() async throws {
+    // One task waits to send (high-water mark reached), another waits to
+    // receive, on the same socket; one descriptor edge serves both.
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let owner = try SocketOwner(ctx, .pair)
+    try await owner.set(.sndhwm, 1)
+    try await owner.bind(endpoint)
+    let peer = try makeSocket(ctx, .pair)
+    try peer.set(.rcvhwm, 1)
+    try peer.connect(endpoint)
+    let queued = try await owner.fillUntilFull()
+    #expect(queued > 0)
+
+    let sender = await owner.start { try await $0.send("late") }
+    let receiver = await owner.start { try await $0.receiveString() }
+    try await owner.untilWaiting(count: 2)
+
+    let start = ContinuousClock.now
+    try peer.send("hello")
+    for _ in 0..<queued { #expect(try peer.recvString() == "fill") }
+    let received = try await within(20, "the pending receive") { await receiver.value }
+    #expect(try received.result.get() == "hello")
+    let sent = try await within(20, "the pending send") { await sender.value }
+    #expect(try sent.result.get() == 4)
+    // Well before the sockets' 2 s timeouts (the waking itself is covered
+    // by the white-box tests above).
+    #expect(received.seconds(since: start) < 1.5)
+    #expect(sent.seconds(since: start) < 1.5)
+    #expect(try peer.recvString() == "late")
+    try peer.close()
+    try await owner.close()
+    try ctx.term()
+  }
+
+  /// A helper of the tests' own whose periodic re-check never fires, so a
+  /// waiter it wakes was woken by the mechanism under test.
+  static let reactor = FDReactor(recheckInterval: .seconds(3600))
+
+  @Test func notifyWakesTheWaitersThatCanProceedAndNoOthers() async throws {
+    // White-box: a call by one task can consume the descriptor edge that
+    // another task of the same socket waits for; `notify` hands that task
+    // what the call learned. Here the descriptor never fires (the read end
+    // of an idle pipe), so only `notify` — or the 1 s re-check — can wake
+    // the waiter.
+    let ctx = try Context()
+    let socket = try makeSocket(ctx, .pair)
+    let handle = socket.handle
+    var ends: [Int32] = [-1, -1]
+    #expect(pipe(&ends) == 0)
+    defer { close(ends[0]); close(ends[1]) }
+    let fd = ends[0]
+    let reactor = Self.reactor
+    let waiter = Task { await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: nil) }
+    while !reactor.hasWaiters(on: handle) { try await Task.sleep(for: .milliseconds(5)) }
+    try await Task.sleep(for: .milliseconds(50))
+    reactor.notify(handle, events: Int32(ZMQ.POLLOUT))  // not what it waits for
+    try await Task.sleep(for: .milliseconds(100))
+    #expect(reactor.hasWaiters(on: handle), "a waiter for POLLIN stays asleep on POLLOUT")
+    reactor.notify(handle, events: Int32(ZMQ.POLLIN))
+    #expect(await waiter.value == .notified)
+    #expect(!reactor.hasWaiters(on: handle))
+    try socket.close()
+    try ctx.term()
+  }
+
+  @Test func waitsEndWithReadinessDeadlineCancellationOrClosing() async throws {
+    let ctx = try Context()
+    let socket = try makeSocket(ctx, .pair)
+    let handle = socket.handle
+    var ends: [Int32] = [-1, -1]
+    #expect(pipe(&ends) == 0)
+    defer { close(ends[0]); close(ends[1]) }
+    let fd = ends[0]
+    let reactor = Self.reactor
+    let start = ContinuousClock.now
+    let timedOut = await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: .now + .milliseconds(80))
+    #expect(timedOut == .timedOut)
+    #expect(ContinuousClock.now - start >= .milliseconds(80))
+    let cancelled = Task { await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: nil) }
+    cancelled.cancel()
+    #expect(await cancelled.value == .cancelled)
+    // Readiness of the descriptor itself.
+    let ready = Task { await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: nil) }
+    try await Task.sleep(for: .milliseconds(50))
+    var byte: UInt8 = 1
+    #expect(write(ends[1], &byte, 1) == 1)
+    #expect(await ready.value == .readable)
+    #expect(!reactor.hasWaiters(on: handle))
+    // Closing the socket wakes its waiters even when the descriptor stays
+    // quiet (libzmq does not signal it when it frees the socket).
+    #expect(read(fd, &byte, 1) == 1)  // quiet again
+    let orphaned = Task { await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: nil) }
+    while !reactor.hasWaiters(on: handle) { try await Task.sleep(for: .milliseconds(5)) }
+    try socket.close()
+    #expect(await orphaned.value == .closed)
+    try ctx.term()
+  }
+
+  // MARK: Cancellation
+
+  @Test func cancellingAPendingReceiveIsPromptAndLosesNothing() async throws {
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let owner = try SocketOwner(ctx, .pull, timeout: 30_000)
+    try await owner.bind(endpoint)
+    let pending = await owner.start { try await $0.receiveString() }
+    try await owner.untilWaiting()
+    let start = ContinuousClock.now
+    pending.cancel()
+    let outcome = try await within(20, "the cancelled receive") { await pending.value }
+    // Well before the 30 s timeout (the cancellation path itself is
+    // covered by the white-box tests).
+    #expect(outcome.seconds(since: start) < 10, "cancellation ends the wait")
+    #expect(throws: CancellationError.self) { try outcome.result.get() }
+
+    let push = try makeSocket(ctx, .push)
+    try push.connect(endpoint)
+    try push.send("after")
+    #expect(try await owner.receiveString() == "after")
+    try push.close()
+    try await owner.close()
+    try ctx.term()
+  }
+
+  @Test func cancellationRacingWithArrivalsNeverDropsAMessage() async throws {
+    // Each round: a receive is suspended, a message arrives and the task is
+    // cancelled at nearly the same time. Whichever wins, the message must
+    // come out exactly once: from the cancelled receive, or a later one.
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let owner = try SocketOwner(ctx, .pull)
+    try await owner.bind(endpoint)
+    let push = try makeSocket(ctx, .push)
+    try push.connect(endpoint)
+    var delivered: [String] = []
+    var cancelled = 0
+    let rounds = 200
+    for index in 0..<rounds {
+      let pending = Task { try await owner.receiveString() }
+      try await owner.untilWaiting()
+      try push.send("r\(index)")
+      for _ in 0..<(index % 4) { await Task.yield() }
+      pending.cancel()
+      switch await pending.result {
+      case .success(let text): delivered.append(text)
+      case .failure(let error):
+        #expect(error is CancellationError, "\(error)")
+        cancelled += 1
+        // Whatever the cancelled receive did not return is still there.
+        delivered.append(try await owner.receiveString())
+      }
+    }
+    #expect(delivered == (0..<rounds).map { "r\($0)" })
+    #expect(try await owner.receiveNow() == nil)
+    #expect(cancelled > 0, "some rounds were decided by the cancellation")
+    try push.close()
+    try await owner.close()
+    try ctx.term()
+  }
+
+  @Test func anAlreadyCancelledTaskTakesNothing() async throws {
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let owner = try SocketOwner(ctx, .pull)
+    try await owner.bind(endpoint)
+    let push = try makeSocket(ctx, .push)
+    try push.connect(endpoint)
+    try push.send("kept")
+    try await Task.sleep(for: .milliseconds(20))
+    let task = Task {
+      withUnsafeCurrentTask { $0?.cancel() }
+      return try await owner.receiveString()
+    }
+    await #expect(throws: CancellationError.self) { try await task.value }
+    #expect(try await owner.receiveString() == "kept")
+    try push.close()
+    try await owner.close()
+    try ctx.term()
+  }
+
+  @Test func cancellingAPendingSendSendsNothing() async throws {
+    let ctx = try Context()
+    let owner = try SocketOwner(ctx, .push, timeout: 30_000)
+    let endpoint = uniqueInproc()
+    try await owner.bind(endpoint)  // no peer yet: a PUSH send waits
+    let pending = Task { try await owner.send("never") }
+    try await Task.sleep(for: .milliseconds(100))
+    pending.cancel()
+    await #expect(throws: CancellationError.self) { try await within(20, "the cancelled send") { try await pending.value } }
+    let pull = try makeSocket(ctx, .pull)
+    try pull.connect(endpoint)
+    try await owner.send("sent")
+    #expect(try pull.recvString() == "sent", "the cancelled part was never queued")
+    try pull.close()
+    try await owner.close()
+    try ctx.term()
+  }
+
+  // MARK: Timeouts
+
+  @Test func receiveHonoursRcvtimeo() async throws {
+    let ctx = try Context()
+    let owner = try SocketOwner(ctx, .pull, timeout: 150)
+    try await owner.bind(uniqueInproc())
+    let timed = await owner.timed { try await $0.receiveString() }
+    #expect(throws: ZMQError.eagain) { try timed.result.get() }
+    #expect(timed.elapsed >= .milliseconds(150) && timed.elapsed < .seconds(10))
+
+    try await owner.set(.rcvtimeo, 0)
+    let immediate = await owner.timed { try await $0.receiveString() }
+    #expect(throws: ZMQError.eagain) { try immediate.result.get() }
+    #expect(immediate.elapsed < .seconds(1), "no wait at all")
+    try await owner.close()
+    try ctx.term()
+  }
+
+  @Test func sendHonoursSndtimeo() async throws {
+    let ctx = try Context()
+    let owner = try SocketOwner(ctx, .push, timeout: 150)
+    try await owner.bind(uniqueInproc())
+    await #expect(throws: ZMQError.eagain) { try await owner.send("nobody") }
+    try await owner.close()
+    try ctx.term()
+  }
+
+  // MARK: The socket or context going away
+
+  @Test func closingTheSocketDuringAWaitThrowsENOTSOCK() async throws {
+    let ctx = try Context()
+    let owner = try SocketOwner(ctx, .pull, timeout: 30_000)
+    try await owner.bind(uniqueInproc())
+    let pending = await owner.start { try await $0.receiveString() }
+    try await owner.untilWaiting()
+    let start = ContinuousClock.now
+    try await owner.close()  // runs on the actor while the receive is suspended
+    let outcome = try await within(20, "the receive") { await pending.value }
+    #expect(throws: ZMQError.enotsock) { try outcome.result.get() }
+    #expect(outcome.seconds(since: start) < 10)
+    try ctx.term()
+  }
+
+  @Test func closingAnUnattachedSocketDuringAWaitThrowsENOTSOCK() async throws {
+    // With no endpoint, libzmq frees the socket (and its descriptor) at
+    // once, so nothing ever signals the descriptor: the helper's periodic
+    // check of the handle has to notice.
+    let ctx = try Context()
+    let owner = try SocketOwner(ctx, .pull, timeout: 30_000)
+    let pending = await owner.start { try await $0.receiveString() }
+    try await owner.untilWaiting()
+    let start = ContinuousClock.now
+    try await owner.close()
+    let outcome = try await within(20, "the receive") { await pending.value }
+    #expect(throws: ZMQError.enotsock) { try outcome.result.get() }
+    #expect(outcome.seconds(since: start) < 10)
+    try ctx.term()
+  }
+
+  @Test func destroyingTheContextDuringAWaitThrowsENOTSOCK() async throws {
+    let ctx = try Context()
+    let owner = try SocketOwner(ctx, .pull, timeout: 30_000)
+    try await owner.bind(uniqueInproc())
+    let pending = Task { try await owner.receiveString() }
+    try await Task.sleep(for: .milliseconds(100))
+    try ctx.destroy(linger: 0)
+    await #expect(throws: ZMQError.enotsock) { try await within(20, "the receive") { try await pending.value } }
+  }
+
+  @Test func shuttingTheContextDownDuringAWaitThrowsETERM() async throws {
+    let ctx = try Context()
+    let owner = try SocketOwner(ctx, .pull, timeout: 30_000)
+    try await owner.bind(uniqueInproc())
+    let pending = await owner.start { try await $0.receiveString() }
+    try await owner.untilWaiting()
+    let start = ContinuousClock.now
+    try ctx.shutdown()
+    let outcome = try await within(20, "the receive") { await pending.value }
+    #expect(throws: ZMQError.eterm) { try outcome.result.get() }
+    #expect(outcome.seconds(since: start) < 10)
+    try await owner.close()
+    try ctx.term()
+  }
+
+  @Test func shuttingTheContextDownDuringAPendingSendThrowsETERM() async throws {
+    let ctx = try Context()
+    let owner = try SocketOwner(ctx, .push, timeout: 30_000)
+    try await owner.bind(uniqueInproc())
+    let pending = Task { try await owner.send("stuck") }
+    try await Task.sleep(for: .milliseconds(100))
+    try ctx.shutdown()
+    await #expect(throws: ZMQError.eterm) { try await within(20, "the send") { try await pending.value } }
+    try await owner.close()
+    try ctx.term()
+  }
+
+  @Test func asyncCallsOnAClosedSocketThrowENOTSOCK() async throws {
+    let ctx = try Context()
+    let socket = try makeSocket(ctx, .pair)
+    try socket.close()
+    await #expect(throws: ZMQError.enotsock) { try await socket.receive() }
+    await #expect(throws: ZMQError.enotsock) { try await socket.sendAsync("x") }
+    var iterator = socket.messages.makeAsyncIterator()
+    #expect(try await iterator.next() == nil)
+    try ctx.term()
+  }
+
+  @Test func theSequenceEndsWhenTheSocketIsClosed() async throws {
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let owner = try SocketOwner(ctx, .pull, timeout: 30_000)
+    try await owner.bind(endpoint)
+    let push = try makeSocket(ctx, .push)
+    try push.connect(endpoint)
+    let collector = Task { try await owner.collectStrings() }
+    for index in 0..<3 { try push.send("c\(index)") }
+    try await Task.sleep(for: .milliseconds(100))
+    try await owner.close()
+    let received = try await within(20, "the sequence") { try await collector.value }
+    #expect(received == ["c0", "c1", "c2"])
+    try push.close()
+    try ctx.term()
+  }
+
+  @Test func theSequenceEndsWhenTheContextIsShutDown() async throws {
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let owner = try SocketOwner(ctx, .pull, timeout: 30_000)
+    try await owner.bind(endpoint)
+    let push = try makeSocket(ctx, .push)
+    try push.connect(endpoint)
+    let collector = Task { try await owner.collectStrings() }
+    try push.send("only")
+    try await Task.sleep(for: .milliseconds(100))
+    try ctx.shutdown()
+    let received = try await within(20, "the sequence") { try await collector.value }
+    #expect(received == ["only"])
+    try push.close()
+    try await owner.close()
+    try ctx.term()
+  }
+
+  @Test func cancellingTheSequenceThrowsAndLosesNothing() async throws {
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let owner = try SocketOwner(ctx, .pull, timeout: 30_000)
+    try await owner.bind(endpoint)
+    let collector = Task { try await owner.collectStrings() }
+    try await Task.sleep(for: .milliseconds(100))
+    collector.cancel()
+    await #expect(throws: CancellationError.self) { try await within(20, "the sequence") { try await collector.value } }
+    let push = try makeSocket(ctx, .push)
+    try push.connect(endpoint)
+    try push.send("still here")
+    #expect(try await owner.receiveString() == "still here")
+    try push.close()
+    try await owner.close()
+    try ctx.term()
+  }
+
+  @Test func theSequenceThrowsEAGAINWhenRcvtimeoRunsOut() async throws {
+    let ctx = try Context()
+    let owner = try SocketOwner(ctx, .pull, timeout: 100)
+    try await owner.bind(uniqueInproc())
+    await #expect(throws: ZMQError.eagain) { try await owner.collectStrings() }
+    try await owner.close()
+    try ctx.term()
+  }
+}
+
+extension SocketOwner {
+  /// Runs `operation` on the actor and measures it there.
+  func timed<T: Sendable>(_ operation: @Sendable (isolated SocketOwner) async throws -> T) async -> (result: Result<T, any Error>, elapsed: Duration) {
+    let start = ContinuousClock.now
+    do {
+      let value = try await operation(self)
+      return (.success(value), ContinuousClock.now - start)
+    } catch {
+      return (.failure(error), ContinuousClock.now - start)
+    }
+  }
+
+  /// Returns once `count` tasks are suspended waiting on this socket.
+  func untilWaiting(count: Int = 1) async throws {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while FDReactor.shared.waiterCount(on: socket.handle) < count {
+      guard ContinuousClock.now < deadline else {
+        Issue.record("no receive started waiting")
+        throw CancellationError()
+      }
+      try await Task.sleep(for: .milliseconds(1))
+    }
+  }
+
+  /// Sends "fill" until a send would block; returns how many were queued.
+  func fillUntilFull() throws -> Int {
+    var queued = 0
+    while try socket.send("fill", flags: .dontWait) != nil { queued += 1 }
+    return queued
+  }
+
+  /// Receives `expected` integers in order, then the string "end".
+  func receiveAll(expected: Int) async throws -> Int {
+    var next: Int32 = 0
+    var iterator = socket.messages.makeAsyncIterator()
+    while let bytes = try await iterator.next() {
+      if bytes == Array("end".utf8) { break }
+      let value = bytes.withUnsafeBytes { Int32(littleEndian: $0.loadUnaligned(as: Int32.self)) }
+      guard value == next else {
+        Issue.record("expected \(next), received \(value)")
+        return Int(next)
+      }
+      next += 1
+    }
+    return Int(next)
+  }
+}
