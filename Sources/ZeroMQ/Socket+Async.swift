@@ -588,7 +588,9 @@ extension Socket {
   /// Sends a byte array as one message part, suspending while the socket
   /// cannot queue it.
   ///
-  /// - Parameter more: `true` when more parts of the same message follow.
+  /// - Parameters:
+  ///   - bytes: the message part.
+  ///   - more: `true` when more parts of the same message follow.
   /// - Returns: the number of bytes sent.
   /// - Throws: the errors of ``sendAsync(more:)``.
   @discardableResult
@@ -601,7 +603,9 @@ extension Socket {
   /// Sends any contiguous bytes (`Data`, `ArraySlice<UInt8>`, …) as one
   /// message part, suspending while the socket cannot queue it.
   ///
-  /// - Parameter more: `true` when more parts of the same message follow.
+  /// - Parameters:
+  ///   - bytes: the message part.
+  ///   - more: `true` when more parts of the same message follow.
   /// - Returns: the number of bytes sent.
   /// - Throws: the errors of ``sendAsync(more:)``.
   @discardableResult
@@ -614,7 +618,9 @@ extension Socket {
   /// Sends a string as its UTF-8 bytes (no terminating NUL), suspending
   /// while the socket cannot queue it.
   ///
-  /// - Parameter more: `true` when more parts of the same message follow.
+  /// - Parameters:
+  ///   - string: the text to send.
+  ///   - more: `true` when more parts of the same message follow.
   /// - Returns: the number of bytes sent.
   /// - Throws: the errors of ``sendAsync(more:)``.
   @discardableResult
@@ -627,7 +633,9 @@ extension Socket {
   /// Sends a 32-bit integer as 4 little-endian bytes, suspending while the
   /// socket cannot queue it (read it with ``receiveInt()``).
   ///
-  /// - Parameter more: `true` when more parts of the same message follow.
+  /// - Parameters:
+  ///   - value: the integer to send.
+  ///   - more: `true` when more parts of the same message follow.
   /// - Returns: `4`.
   /// - Throws: the errors of ``sendAsync(more:)``.
   @discardableResult
@@ -640,7 +648,9 @@ extension Socket {
   /// Sends a 64-bit integer as 8 little-endian bytes, suspending while the
   /// socket cannot queue it (read it with ``receiveInt64()``).
   ///
-  /// - Parameter more: `true` when more parts of the same message follow.
+  /// - Parameters:
+  ///   - value: the integer to send.
+  ///   - more: `true` when more parts of the same message follow.
   /// - Returns: `8`.
   /// - Throws: the errors of ``sendAsync(more:)``.
   @discardableResult
@@ -653,7 +663,9 @@ extension Socket {
   /// Sends a Boolean as a 32-bit integer (`1` or `0`, 4 little-endian
   /// bytes), suspending while the socket cannot queue it.
   ///
-  /// - Parameter more: `true` when more parts of the same message follow.
+  /// - Parameters:
+  ///   - value: the Boolean to send.
+  ///   - more: `true` when more parts of the same message follow.
   /// - Returns: `4`.
   /// - Throws: the errors of ``sendAsync(more:)``.
   @discardableResult
