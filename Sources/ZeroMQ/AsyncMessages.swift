@@ -10,8 +10,8 @@ internal import CZeroMQ
 /// }
 /// ```
 ///
-/// Get one from ``Socket/messages`` (bytes) or ``Socket/strings`` (UTF-8
-/// text). The sequence:
+/// Get one from ``Socket/messages`` (bytes), ``Socket/strings`` (UTF-8
+/// text) or ``Socket/multipartMessages`` (whole messages). The sequence:
 ///
 /// - waits without blocking a thread, on the executor of the task that
 ///   iterates it;
@@ -27,6 +27,7 @@ internal import CZeroMQ
 /// iterate them where the socket lives. Several iterators over one socket
 /// share its messages, each message going to exactly one of them.
 public struct SocketMessages<Element>: AsyncSequence {
+  /// The sequence throws receive errors (and `CancellationError`).
   public typealias Failure = any Error
 
   private let socket: Socket
@@ -106,5 +107,14 @@ extension Socket {
   /// See ``SocketMessages`` for how it waits, ends and throws.
   public var strings: SocketMessages<String> {
     SocketMessages(socket: self) { try $0.recvString(flags: .dontWait) }
+  }
+
+  /// Whole messages arriving on this socket, each as the list of its parts
+  /// (as from ``recvMultipart(flags:)``), in an `AsyncSequence` that ends
+  /// when the socket is closed or its context is shut down.
+  ///
+  /// See ``SocketMessages`` for how it waits, ends and throws.
+  public var multipartMessages: SocketMessages<[[UInt8]]> {
+    SocketMessages(socket: self) { try $0.recvMultipart(flags: .dontWait) }
   }
 }

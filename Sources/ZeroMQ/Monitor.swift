@@ -363,7 +363,10 @@ public final class SocketMonitor {
 
   /// The events of a ``SocketMonitor`` as an `AsyncSequence`.
   public struct Events: AsyncSequence {
+    /// Each element is one decoded event.
     public typealias Element = MonitorEvent
+    /// The sequence throws receive and decoding errors (and
+    /// `CancellationError`).
     public typealias Failure = any Error
 
     let monitor: SocketMonitor

@@ -190,18 +190,26 @@ final class FDReactor: Sendable {
   // MARK: Waiting (called by tasks)
 
   /// Suspends until `fd` is readable, `deadline` passes, the socket is
-  /// closed, or the calling task is cancelled. Runs on the caller's
-  /// executor; only the resumption comes from elsewhere.
-  nonisolated(nonsending)
-  func wait(fd: Int32, wanted: Int16, handle: SocketHandle, deadline: ContinuousClock.Instant?) async -> WakeReason {
+  /// closed, or the calling task is cancelled.
+  ///
+  /// Everything up to the suspension runs on the caller's executor. The
+  /// isolation is passed explicitly, not inherited with
+  /// `nonisolated(nonsending)`: in Swift 6.3 the closure given to
+  /// `withTaskCancellationHandler` inside a `nonsending` function does not
+  /// inherit the caller's executor and would hop to the global pool first.
+  func wait(
+    fd: Int32, wanted: Int16, handle: SocketHandle, deadline: ContinuousClock.Instant?,
+    isolation: isolated (any Actor)? = #isolation
+  ) async -> WakeReason {
     let id = reserve(Waiter(fd: fd, handle: handle, wanted: wanted, deadline: deadline, armedAt: .now))
-    return await withTaskCancellationHandler {
-      await withUnsafeContinuation { continuation in
-        arm(id, continuation)
-      }
-    } onCancel: {
-      cancel(id)
-    }
+    return await withTaskCancellationHandler(
+      operation: {
+        await withUnsafeContinuation(isolation: isolation) { continuation in
+          arm(id, continuation)
+        }
+      },
+      onCancel: { cancel(id) },
+      isolation: isolation)
   }
 
   private func reserve(_ waiter: Waiter) -> UInt64 {
@@ -269,6 +277,14 @@ final class FDReactor: Sendable {
   /// How many tasks are waiting on this socket.
   func waiterCount(on handle: SocketHandle) -> Int {
     state.withLock { $0.waitersPerSocket[ObjectIdentifier(handle)] ?? 0 }
+  }
+
+  /// How many tasks are suspended on this socket with their descriptor
+  /// polled (for tests).
+  func armedCount(on handle: SocketHandle) -> Int {
+    state.withLock { state in
+      state.waiters.values.reduce(0) { $0 + ($1.handle === handle && $1.continuation != nil ? 1 : 0) }
+    }
   }
 
   /// Wakes the tasks waiting on this socket for something `events`
@@ -673,5 +689,94 @@ extension Socket {
   public func sendAsync(_ value: Bool, more: Bool = false) async throws -> Int {
     let flags: SendFlags = more ? [.dontWait, .sndMore] : .dontWait
     return try await untilReady(.send) { try send(value, flags: flags) }
+  }
+}
+
+// MARK: - Messages and multipart
+
+extension Socket {
+  /// Receives one message part as a ``Message``, without copying its bytes,
+  /// suspending until one arrives. The message carries ``Message/more`` and
+  /// the connection's metadata, as with ``recvMessage(flags:)``.
+  ///
+  /// - Throws: the errors of ``receive()``.
+  nonisolated(nonsending)
+  public func receiveMessage() async throws -> Message {
+    try await untilReady(.receive) { try recvMessage(flags: .dontWait) }
+  }
+
+  /// Receives all parts of one message as byte arrays, suspending until a
+  /// message arrives (the async form of ``recvMultipart(flags:)``). The
+  /// parts of a message arrive together, so only the wait for the first
+  /// one suspends; no other task can take parts of this message.
+  ///
+  /// - Returns: the parts in order (at least one).
+  /// - Throws: the errors of ``receive()``.
+  nonisolated(nonsending)
+  public func receiveMultipart() async throws -> [[UInt8]] {
+    try await untilReady(.receive) { try recvMultipart(flags: .dontWait) }
+  }
+
+  /// Receives all parts of one message as ``Message`` values, without
+  /// copying their bytes, suspending until a message arrives (the async
+  /// form of ``recvMultipartMessages(flags:)``).
+  ///
+  /// - Returns: the parts in order (at least one).
+  /// - Throws: the errors of ``receive()``.
+  nonisolated(nonsending)
+  public func receiveMultipartMessages() async throws -> [Message] {
+    try await untilReady(.receive) { try recvMultipartMessages(flags: .dontWait) }
+  }
+
+  /// Sends a ``Message`` without copying its bytes, suspending while the
+  /// socket cannot queue it. After it was sent the message is empty; when
+  /// the call throws (also `CancellationError`) it is unchanged.
+  ///
+  /// - Parameters:
+  ///   - message: the part to send; empty afterwards when it was sent.
+  ///   - more: `true` when more parts of the same message follow.
+  /// - Returns: the number of bytes sent.
+  /// - Throws: the errors of ``sendAsync(more:)``.
+  @discardableResult
+  nonisolated(nonsending)
+  public func sendAsync(_ message: Message, more: Bool = false) async throws -> Int {
+    let flags: SendFlags = more ? [.dontWait, .sndMore] : .dontWait
+    return try await untilReady(.send) { try send(message, flags: flags) }
+  }
+
+  /// Sends a multipart message — every part but the last with
+  /// `ZMQ_SNDMORE` — suspending while the socket cannot queue it (the async
+  /// form of `sendMultipart(_:flags:)`).
+  ///
+  /// libzmq applies the high-water mark to whole messages: once the first
+  /// part is queued the others follow without waiting, so the message is
+  /// sent whole or, when the call throws before it started (also with
+  /// `CancellationError`), not at all.
+  ///
+  /// - Parameters:
+  ///   - parts: the parts, in order; at least one.
+  ///   - more: `true` to send the last part with `ZMQ_SNDMORE` too, when
+  ///     the message goes on with further sends.
+  /// - Returns: the number of bytes sent in all parts.
+  /// - Throws: ``MessageError/emptyMultipart`` for no parts, and the errors
+  ///   of ``sendAsync(more:)``.
+  @discardableResult
+  nonisolated(nonsending)
+  public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, more: Bool = false) async throws -> Int
+  where Parts.Element: MessagePart {
+    let flags: SendFlags = more ? [.dontWait, .sndMore] : .dontWait
+    return try await untilReady(.send) { try sendMultipart(parts, flags: flags) }
+  }
+
+  /// Sends a multipart message whose parts have different types, e.g.
+  /// `try await socket.sendMultipartAsync([identity, "", payload] as [any MessagePart])`,
+  /// suspending while the socket cannot queue it. Everything else is as in
+  /// the overload for parts of one type.
+  @discardableResult
+  nonisolated(nonsending)
+  public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, more: Bool = false) async throws -> Int
+  where Parts.Element == any MessagePart {
+    let flags: SendFlags = more ? [.dontWait, .sndMore] : .dontWait
+    return try await untilReady(.send) { try sendMultipart(parts, flags: flags) }
   }
 }

@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md`, each run as written.
 @Suite("Documentation: AsyncAwait.md") struct DocAsyncAwaitTests {
   @Test("receive() — example 1")
-  func line131() throws {
+  func line144() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 131)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 144)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-receive")
@@ -39,19 +39,19 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("hello", false), ("42", false), ("[202, 254]", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:131: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 131, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:144: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 144, column: 1))
     }
   }
 
   @Test("sendAsync(_:more:) — example 1")
-  func line192() throws {
+  func line205() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 192)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 205)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-send")
@@ -75,19 +75,53 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:192: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 192, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:205: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 205, column: 1))
     }
   }
 
-  @Test("messages — example 1")
-  func line240() throws {
+  @Test("receiveMultipart() — example 1")
+  func line255() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 240)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 255)
+Task.immediate {
+    let server = try context.socket(.router)
+    try server.bind("inproc://async-multipart")
+    let client = try context.socket(.dealer)
+    try client.connect("inproc://async-multipart")
+
+    try await client.sendMultipartAsync(["", "hello"])
+    let request = try await server.receiveMultipart()
+    print(request.count, String(decoding: request[2], as: UTF8.self))
+
+    // Reply to the same peer: its routing id comes first.
+    try await server.sendMultipartAsync([request[0], [], Array("world".utf8)])
+    let reply = try await client.receiveMultipart()
+    print(reply.map { String(decoding: $0, as: UTF8.self) })
+}
+// prints: 3 hello
+// prints: ["", "world"]
+#sourceLocation()
+    }
+    if let mismatch = printed.mismatch([("3 hello", false), ("[\"\", \"world\"]", false)]) {
+      Issue.record(
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:255: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 255, column: 1))
+    }
+  }
+
+  @Test("messages — example 1")
+  func line303() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.context { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 303)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-strings")
@@ -110,19 +144,19 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("one", false), ("two", false), ("never read", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:240: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 240, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:303: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 303, column: 1))
     }
   }
 
   @Test("messages — example 2")
-  func line264() throws {
+  func line327() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 264)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 327)
 Task.immediate {
     let socket = try context.socket(.pull)
     try socket.close()
@@ -137,19 +171,19 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("ended after 0 messages", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:264: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 264, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:327: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 327, column: 1))
     }
   }
 
   @Test("Cancellation — example 1")
-  func line285() throws {
+  func line348() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 285)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 348)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel")
@@ -172,19 +206,19 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("cancelled", false), ("kept", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:285: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 285, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:348: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 348, column: 1))
     }
   }
 
   @Test("Timeouts — example 1")
-  func line336() throws {
+  func line399() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 336)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 399)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.set(.rcvtimeo, 0)
@@ -200,8 +234,8 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("nothing yet", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:336: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 336, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:399: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 399, column: 1))
     }
   }
 }
