@@ -27,14 +27,16 @@ demo: bootstrap
 ## test: generated code up to date, every test target, the API contract.
 test: bootstrap check-generated test-swift test-perf-tools contract
 
-# The async tests run in their own invocation: the synchronous tests block in
-# libzmq calls on the cooperative thread pool, and while they hold every pool
-# thread the async wake-ups wait (a known limitation, noted for the next
-# session); on their own they take under a second.
-ASYNC_TESTS = ZeroMQTests.AsyncTests
+# Tests that measure waits in wall-clock time run in their own invocation.
+# Swift Testing runs synchronous tests on the cooperative thread pool (two
+# threads on a two-core machine); while they block in libzmq calls, an async
+# test that is ready to continue waits for a free pool thread. The async
+# socket tests and the example programs' end-to-end tests would then see
+# their deadlines expire on a busy CI machine although nothing is wrong.
+TIMED_TESTS = ZeroMQTests.AsyncTests|ExampleTests
 test-swift:
-	$(SWIFT) test --parallel --skip '$(ASYNC_TESTS)'
-	$(SWIFT) test --filter '$(ASYNC_TESTS)'
+	$(SWIFT) test --parallel --skip '$(TIMED_TESTS)'
+	$(SWIFT) test --filter '$(TIMED_TESTS)'
 
 ## test-perf-tools: every perf tool and API variant, Swift and C, with tiny counts; no timing asserted.
 test-perf-tools:
