@@ -47,6 +47,11 @@ let package = Package(
     .executableTarget(name: "zmq-producer", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .testTarget(name: "ExampleTests", dependencies: ["zmq-forwarder", "zmq-subscriber", "zmq-producer"]),
 
+    // MARK: Reliability programs (issue 7): leak soak, million-message load, Lazy Pirate REQ/REP under faults
+    .executableTarget(name: "zmq-soak", dependencies: ["ZeroMQ"]),
+    .executableTarget(name: "zmq-load", dependencies: ["ZeroMQ"]),
+    .executableTarget(name: "zmq-lazy-pirate", dependencies: ["ZeroMQ", "ExampleSupport"]),
+
     // MARK: The generator
     .systemLibrary(name: "CClang", path: "Generator/CClang"),
     .target(

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the program this target is for.
+print("zmq-load: not written yet")
