@@ -31,9 +31,10 @@ test: bootstrap check-generated test-swift test-perf-tools contract
 # Swift Testing runs synchronous tests on the cooperative thread pool (two
 # threads on a two-core machine); while they block in libzmq calls, an async
 # test that is ready to continue waits for a free pool thread. The async
-# socket tests and the example programs' end-to-end tests would then see
-# their deadlines expire on a busy CI machine although nothing is wrong.
-TIMED_TESTS = ZeroMQTests.AsyncTests|ExampleTests
+# socket tests, the async documentation examples and the example programs'
+# end-to-end tests would then see their deadlines expire on a busy CI
+# machine although nothing is wrong.
+TIMED_TESTS = ZeroMQTests.AsyncTests|ExampleTests|DocAsyncAwaitTests
 test-swift:
 	$(SWIFT) test --parallel --skip '$(TIMED_TESTS)'
 	$(SWIFT) test --filter '$(TIMED_TESTS)'

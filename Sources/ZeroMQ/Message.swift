@@ -183,6 +183,55 @@ public final class Message {
     }
   }
 
+  /// Gives the message new content of `size` bytes without clearing them,
+  /// reusing this `Message` (`zmq_msg_close` + `zmq_msg_init_size`): the
+  /// way to send many messages from one object, as C code reuses one
+  /// `zmq_msg_t`. The old content is released first (a zero-copy
+  /// deallocator runs if this was its last reference); ``more`` and the
+  /// metadata of a received message go with it.
+  ///
+  /// ```swift
+  /// let message = Message()
+  /// for value in 1...3 {
+  ///     try message.reset(unsafeUninitializedSize: 1)
+  ///     try message.withUnsafeMutableBytes { $0[0] = UInt8(value) }
+  ///     print(message.bytes)
+  /// }
+  /// // prints: [1]
+  /// // prints: [2]
+  /// // prints: [3]
+  /// ```
+  ///
+  /// - Throws: ``MessageError/negativeSize(_:)`` for a negative size (the
+  ///   message is left as it was), ``ZMQError/enomem`` when the memory
+  ///   cannot be allocated (the message is then empty).
+  public func reset(unsafeUninitializedSize size: Int) throws {
+    guard size >= 0 else { throw MessageError.negativeSize(size) }
+    zmq_msg_close(raw)
+    do {
+      try CallFunnel.check(zmq_msg_init_size(raw, size))
+    } catch {
+      zmq_msg_init(raw)  // keep a valid (empty) message for later use and deinit
+      throw error
+    }
+  }
+
+  /// Gives the message new content of `size` zero bytes, reusing this
+  /// `Message`; see ``reset(unsafeUninitializedSize:)``.
+  ///
+  /// - Throws: as ``reset(unsafeUninitializedSize:)`` does.
+  public func reset(size: Int) throws {
+    try reset(unsafeUninitializedSize: size)
+    if size > 0 { memset(zmq_msg_data(raw), 0, size) }
+  }
+
+  /// Makes the message empty, releasing its content (`zmq_msg_close` +
+  /// `zmq_msg_init`), as a new ``init()`` message is.
+  public func reset() {
+    zmq_msg_close(raw)
+    zmq_msg_init(raw)
+  }
+
   /// Sets up `raw` as a message holding a copy of `buffer`'s bytes.
   private static func initialize(_ raw: UnsafeMutablePointer<zmq_msg_t>, copying buffer: UnsafeRawBufferPointer) throws(ZMQError) {
     try CallFunnel.check(zmq_msg_init_size(raw, buffer.count))

@@ -72,7 +72,9 @@ extension Socket {
     let received = try CallFunnel.nonBlocking(dontWait: flags.contains(.dontWait)) {
       zmq_msg_recv(message.raw, pointer, flags.rawValue)
     }
-    return received == nil ? nil : message.size
+    guard let received else { return nil }
+    // zmq_msg_recv's result saturates at Int32.max; only then ask the message.
+    return received == Int32.max ? message.size : Int(received)
   }
 
   /// Receives one message part as a new ``Message`` (`zmq_msg_recv`): the

@@ -19,14 +19,16 @@ protocol PerfAPI {
 
 // MARK: - Message API: `Message` values, as libzmq's own tools use zmq_msg_t
 
-/// libzmq's tools in Swift: a fresh `Message` per send on the throughput
-/// sender (`zmq_msg_init_size` + `zmq_msg_send`), one reused `Message` for
-/// every receive and for the latency loops (`zmq_msg_recv` into it, and
-/// `zmq_msg_send` of it).
+/// libzmq's tools in Swift: one `Message` on the throughput sender, given
+/// new content before every send (`reset(unsafeUninitializedSize:)`, i.e.
+/// `zmq_msg_close` + `zmq_msg_init_size`, then `zmq_msg_send`), one reused
+/// `Message` for every receive and for the latency loops (`zmq_msg_recv`
+/// into it, and `zmq_msg_send` of it).
 enum MessageAPI: PerfAPI {
   static func sendLoop(_ socket: Socket, size: Int, count: Int) throws {
+    let message = Message()
     for _ in 0..<count {
-      let message = try Message(unsafeUninitializedSize: size)
+      try message.reset(unsafeUninitializedSize: size)
       try socket.send(message)
     }
   }

@@ -180,6 +180,50 @@ func patternBytes(_ count: Int) -> [UInt8] {
     #expect(message.string == "back")
   }
 
+  @Test func resetGivesOneMessageNewContentForEverySend() throws {
+    let (a, b) = try connectedPair(ctx)
+    let message = Message()
+    for size in [0, 1, 33, 34, 4096, 0] {  // inline (≤ 33 bytes) and allocated content
+      try message.reset(size: size)
+      #expect(message.size == size && message.bytes == [UInt8](repeating: 0, count: size))
+      try message.reset(unsafeUninitializedSize: size)
+      #expect(message.size == size)
+      try message.withUnsafeMutableBytes { buffer in
+        for index in buffer.indices { buffer[index] = UInt8(truncatingIfNeeded: index &+ size) }
+      }
+      #expect(try a.send(message) == size)
+      #expect(try b.recv() == (0..<size).map { UInt8(truncatingIfNeeded: $0 &+ size) })
+    }
+    // A received part's `more` flag goes with its content.
+    try a.send("head", flags: .sndMore)
+    try a.send("tail")
+    #expect(try b.recv(into: message) == 4 && message.more)
+    message.reset()
+    #expect(message.size == 0 && !message.more)
+    #expect(try b.recvString() == "tail")
+  }
+
+  @Test func resetReleasesZeroCopyContentOnceAndRefusesNegativeSizes() throws {
+    let log = DeallocationLog()
+    let message = try Message(noCopy: patternBuffer(10), deallocator: log.deallocator)
+    #expect(throws: MessageError.negativeSize(-5)) { try message.reset(size: -5) }
+    #expect(log.calls == 0 && message.bytes == patternBytes(10))  // left as it was
+    try message.reset(unsafeUninitializedSize: 3)
+    #expect(log.calls == 1 && message.size == 3)
+    message.reset()
+    message.reset()
+    #expect(log.calls == 1 && message.size == 0)
+  }
+
+  @Test(.enabled(if: !runningUnderSanitizer, "sanitizers abort on impossible allocations"))
+  func resetToAnImpossibleSizeThrowsENOMEMAndLeavesAnEmptyMessage() throws {
+    let message = try Message("before")
+    expectZMQError(.enomem) { try message.reset(unsafeUninitializedSize: Int.max) }
+    #expect(message.size == 0 && message.bytes == [])
+    try message.reset(size: 2)  // still usable
+    #expect(message.bytes == [0, 0])
+  }
+
   @Test func moreFlagFollowsTheParts() throws {
     let (a, b) = try connectedPair(ctx)
     try a.send(try Message("first"), flags: .sndMore)

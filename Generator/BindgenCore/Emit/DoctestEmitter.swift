@@ -42,16 +42,18 @@ struct DoctestEmitter {
 
   func emitTest(_ example: DocExample, into w: inout SwiftWriter, diagnostics: inout [Diagnostic]) {
     let name = "\(example.section) — example \(example.ordinal)"
+    let fixture = example.fixture.flatMap { fixtures.fixture(named: $0) }
+    let isAsync = fixture?.isAsync ?? false
     w.line("@Test(\(SwiftLiteral.string(name)))")
-    w.block("func line\(example.line)() throws") { w in
+    w.block("func line\(example.line)() \(isAsync ? "async throws" : "throws")") { w in
       w.line("let printed = PrintedLines()")
       w.block("@Sendable func print(_ items: Any..., separator: String = \" \", terminator: String = \"\\n\")") { w in
         w.line("printed.record(items, separator: separator, terminator: terminator)")
       }
       var opening = "do {"
       if let name = example.fixture {
-        if let fixture = fixtures.fixture(named: name) {
-          opening = "try DocFixtures.\(name) { \(fixture.parameters.joined(separator: ", ")) in"
+        if let fixture {
+          opening = "try \(isAsync ? "await " : "")DocFixtures.\(name) { \(fixture.parameters.joined(separator: ", ")) in"
         } else {
           diagnostics.append(Diagnostic(.error, "\(example.file):\(example.line - 1)",
             "unknown fixture '\(name)' (spec/doctest-fixtures.yaml has: \(fixtures.fixtures.map(\.name).joined(separator: ", ")))"))

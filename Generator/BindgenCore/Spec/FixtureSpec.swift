@@ -8,6 +8,21 @@ public struct FixtureSpec: Codable, Sendable, Equatable {
     /// The values the example sees, in the order the fixture passes them.
     public var parameters: [String]
     public var summary: String
+    /// Whether the fixture is `async` (its examples may `await` directly,
+    /// and their generated tests are `async throws`).
+    public var isAsync: Bool?
+
+    public init(name: String, parameters: [String], summary: String, isAsync: Bool? = nil) {
+      self.name = name
+      self.parameters = parameters
+      self.summary = summary
+      self.isAsync = isAsync
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case name, parameters, summary
+      case isAsync = "async"
+    }
   }
 
   public var fixtures: [Fixture]

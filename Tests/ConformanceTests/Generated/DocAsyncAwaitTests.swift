@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md`, each run as written.
 @Suite("Documentation: AsyncAwait.md") struct DocAsyncAwaitTests {
   @Test("receive() — example 1")
-  func line144() throws {
+  func line147() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 144)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 147)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-receive")
@@ -39,19 +39,51 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("hello", false), ("42", false), ("[202, 254]", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:144: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 144, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:147: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 147, column: 1))
+    }
+  }
+
+  @Test("receive() — example 2")
+  func line172() async throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try await DocFixtures.asyncContext { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 172)
+let pull = try context.socket(.pull)
+try pull.bind("inproc://async-late")
+let sender = Task {
+    let push = try context.socket(.push)
+    try push.connect("inproc://async-late")
+    try await Task.sleep(for: .milliseconds(50))
+    try await push.sendAsync("late news")
+    try push.close()
+}
+let started = ContinuousClock.now
+print(try await pull.receiveString())
+print(ContinuousClock.now - started >= .milliseconds(50))
+try await sender.value
+// prints: late news
+// prints: true
+#sourceLocation()
+    }
+    if let mismatch = printed.mismatch([("late news", false), ("true", false)]) {
+      Issue.record(
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:172: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 172, column: 1))
     }
   }
 
   @Test("sendAsync(_:more:) — example 1")
-  func line205() throws {
+  func line231() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 205)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 231)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-send")
@@ -75,19 +107,19 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:205: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 205, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:231: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 231, column: 1))
     }
   }
 
   @Test("receiveMultipart() — example 1")
-  func line255() throws {
+  func line281() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 255)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 281)
 Task.immediate {
     let server = try context.socket(.router)
     try server.bind("inproc://async-multipart")
@@ -109,19 +141,19 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("3 hello", false), ("[\"\", \"world\"]", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:255: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 255, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:281: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 281, column: 1))
     }
   }
 
   @Test("messages — example 1")
-  func line303() throws {
+  func line329() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 303)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 329)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-strings")
@@ -144,19 +176,19 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("one", false), ("two", false), ("never read", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:303: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 303, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:329: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 329, column: 1))
     }
   }
 
   @Test("messages — example 2")
-  func line327() throws {
+  func line353() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 327)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 353)
 Task.immediate {
     let socket = try context.socket(.pull)
     try socket.close()
@@ -171,19 +203,19 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("ended after 0 messages", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:327: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 327, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:353: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 353, column: 1))
     }
   }
 
   @Test("Cancellation — example 1")
-  func line348() throws {
+  func line374() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 348)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel")
@@ -206,19 +238,81 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("cancelled", false), ("kept", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:348: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 348, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:374: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374, column: 1))
+    }
+  }
+
+  @Test("Cancellation — example 2")
+  func line398() async throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try await DocFixtures.asyncContext { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398)
+let waiter = Task {
+    let pull = try context.socket(.pull)
+    try pull.bind("inproc://async-cancel-waiting")
+    return try await pull.receive()
+}
+try await Task.sleep(for: .milliseconds(50))
+waiter.cancel()
+do {
+    _ = try await waiter.value
+} catch is CancellationError {
+    print("cancelled while waiting")
+}
+// prints: cancelled while waiting
+#sourceLocation()
+    }
+    if let mismatch = printed.mismatch([("cancelled while waiting", false)]) {
+      Issue.record(
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:398: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398, column: 1))
+    }
+  }
+
+  @Test("Cancellation — example 3")
+  func line420() async throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try await DocFixtures.asyncContext { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 420)
+let reply = try await withThrowingTaskGroup(of: String?.self) { group in
+    group.addTask {
+        let socket = try context.socket(.pull)
+        try socket.bind("inproc://async-deadline")
+        return try await socket.receiveString()
+    }
+    group.addTask {
+        try await Task.sleep(for: .milliseconds(100))
+        return nil
+    }
+    defer { group.cancelAll() }
+    return try await group.next()!
+}
+print(reply ?? "no reply within 100 ms")
+// prints: no reply within 100 ms
+#sourceLocation()
+    }
+    if let mismatch = printed.mismatch([("no reply within 100 ms", false)]) {
+      Issue.record(
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:420: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 420, column: 1))
     }
   }
 
   @Test("Timeouts — example 1")
-  func line399() throws {
+  func line447() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 399)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 447)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.set(.rcvtimeo, 0)
@@ -234,8 +328,8 @@ Task.immediate {
     }
     if let mismatch = printed.mismatch([("nothing yet", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:399: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 399, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md:447: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/AsyncAwait.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 447, column: 1))
     }
   }
 }

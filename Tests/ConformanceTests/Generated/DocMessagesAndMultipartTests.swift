@@ -89,14 +89,68 @@ print(message.bytes, sum)
     }
   }
 
-  @Test("send(_:flags:) with a message — example 1")
-  func line157() throws {
+  @Test("reset(unsafeUninitializedSize:), reset(size:) and reset() — example 1")
+  func line171() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pair { context, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 157)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 171)
+let message = Message()
+for value in 1...3 {
+    try message.reset(unsafeUninitializedSize: 2)
+    try message.withUnsafeMutableBytes { buffer in
+        buffer[0] = UInt8(value)
+        buffer[1] = UInt8(value * 10)
+    }
+    try socket.send(message)
+    print(message.size, try peer.recv() ?? [])
+}
+// prints: 0 [1, 10]
+// prints: 0 [2, 20]
+// prints: 0 [3, 30]
+#sourceLocation()
+    }
+    if let mismatch = printed.mismatch([("0 [1, 10]", false), ("0 [2, 20]", false), ("0 [3, 30]", false)]) {
+      Issue.record(
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:171: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 171, column: 1))
+    }
+  }
+
+  @Test("reset(unsafeUninitializedSize:), reset(size:) and reset() — example 2")
+  func line189() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    do {
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 189)
+let message = try Message("kept")
+do {
+    try message.reset(size: -1)
+} catch let error as MessageError {
+    print(error, message.string)
+}
+// prints: a message size cannot be negative (got -1) kept
+#sourceLocation()
+    }
+    if let mismatch = printed.mismatch([("a message size cannot be negative (got -1) kept", false)]) {
+      Issue.record(
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:189: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 189, column: 1))
+    }
+  }
+
+  @Test("send(_:flags:) with a message — example 1")
+  func line223() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.pair { context, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 223)
 let message = try Message("on its way")
 print(try socket.send(message) ?? -1)
 // prints: 10
@@ -108,19 +162,19 @@ print(try peer.recvString() ?? "")
     }
     if let mismatch = printed.mismatch([("10", false), ("0", false), ("on its way", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:157: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 157, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:223: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 223, column: 1))
     }
   }
 
   @Test("send(_:flags:) with a message — example 2")
-  func line170() throws {
+  func line236() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 170)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 236)
 let lonely = try context.socket(.push)
 let message = try Message("later")
 print(try lonely.send(message, flags: .dontWait) == nil, message.string)
@@ -129,19 +183,19 @@ print(try lonely.send(message, flags: .dontWait) == nil, message.string)
     }
     if let mismatch = printed.mismatch([("true later", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:170: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 170, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:236: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 236, column: 1))
     }
   }
 
   @Test("recv(into:flags:) with a message — example 1")
-  func line210() throws {
+  func line276() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 210)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 276)
 for word in ["one", "two", "three"] { try push.send(word) }
 let message = Message()
 for _ in 0..<3 {
@@ -155,19 +209,19 @@ for _ in 0..<3 {
     }
     if let mismatch = printed.mismatch([("3 one", false), ("3 two", false), ("5 three", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:210: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 210, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:276: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 276, column: 1))
     }
   }
 
   @Test("recv(into:flags:) with a message — example 2")
-  func line225() throws {
+  func line291() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 225)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 291)
 try push.sendMultipart(["header", "body"])
 let part = Message()
 repeat {
@@ -180,19 +234,19 @@ repeat {
     }
     if let mismatch = printed.mismatch([("header true", false), ("body false", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:225: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 225, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:291: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 291, column: 1))
     }
   }
 
   @Test("recv(into:flags:) with a message — example 3")
-  func line239() throws {
+  func line305() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.queued { context, socket in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 239)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 305)
 let first = try socket.recvMessage(flags: .dontWait)
 print(first?.string ?? "nothing")
 // prints: hello
@@ -203,19 +257,19 @@ print(second?.string ?? "nothing")
     }
     if let mismatch = printed.mismatch([("hello", false), ("nothing", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:239: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 239, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:305: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 305, column: 1))
     }
   }
 
   @Test("metadata(_:) — example 1")
-  func line284() throws {
+  func line350() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 284)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 350)
 let router = try context.socket(.router)
 try router.set(.rcvtimeo, 2000)
 try router.bind("tcp://127.0.0.1:*")
@@ -242,19 +296,19 @@ print(message.metadata(.userId) ?? "none")
     }
     if let mismatch = printed.mismatch([("hi", false), ("DEALER", false), ("127.0.0.1", false), ("client-1", false), ("none", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:284: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 284, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:350: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 350, column: 1))
     }
   }
 
   @Test("Zero-copy messages — example 1")
-  func line357() throws {
+  func line423() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pair { context, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 357)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 423)
 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024, alignment: 16)
 buffer.initializeMemory(as: UInt8.self, repeating: 42)
 let message = try Message(noCopy: buffer) { bytes in
@@ -274,19 +328,19 @@ print("done")
     }
     if let mismatch = printed.mismatch([("1024 42", false), ("released 1024 bytes", false), ("done", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:357: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 357, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:423: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 423, column: 1))
     }
   }
 
   @Test("Zero-copy messages — example 2")
-  func line379() throws {
+  func line445() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 379)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 445)
 
 
 let pull = try context.socket(.pull)
@@ -311,19 +365,19 @@ print(released.wait(timeout: .now() + 2) == .success ? "released" : "still in us
     }
     if let mismatch = printed.mismatch([("65536", false), ("released", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:379: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 379, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:445: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 445, column: 1))
     }
   }
 
   @Test("Zero-copy messages — example 3")
-  func line404() throws {
+  func line470() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 404)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 470)
 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 8)
 buffer.initializeMemory(as: UInt8.self, repeating: 0)
 do {
@@ -339,19 +393,19 @@ do {
     }
     if let mismatch = printed.mismatch([("8", false), ("released", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:404: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 404, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:470: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 470, column: 1))
     }
   }
 
   @Test("copy() — example 1")
-  func line441() throws {
+  func line507() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pair { context, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 441)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 507)
 let original = try Message([UInt8](repeating: 7, count: 100))
 let second = try original.copy()
 print(original.isShared, second.isShared)
@@ -368,19 +422,19 @@ print(try small.copy().isShared)
     }
     if let mismatch = printed.mismatch([("true true", false), ("100 100", false), ("false", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:441: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 441, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:507: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 507, column: 1))
     }
   }
 
   @Test("recv(into:flags:) with a buffer — example 1")
-  func line481() throws {
+  func line547() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 481)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 547)
 try push.send("short")
 try push.send("a rather longer message")
 var buffer = [UInt8](repeating: 0, count: 8)
@@ -396,19 +450,19 @@ for _ in 0..<2 {
     }
     if let mismatch = printed.mismatch([("5 complete: short", false), ("23 truncated: a rather", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:481: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 481, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:547: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 547, column: 1))
     }
   }
 
   @Test("sendMultipart(_:flags:) — example 1")
-  func line540() throws {
+  func line606() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 540)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 606)
 
 
 print(try push.sendMultipart(["topic", "payload"]) ?? -1)
@@ -427,19 +481,19 @@ print(try pull.recvMultipart() ?? [])
     }
     if let mismatch = printed.mismatch([("12", false), ("[\"topic\", \"payload\"]", false), ("[[1, 2], [3]]", false), ("[[107, 101, 121], [255], [1, 2], [109, 115, 103]]", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:540: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 540, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:606: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 606, column: 1))
     }
   }
 
   @Test("sendMultipart(_:flags:) — example 2")
-  func line560() throws {
+  func line626() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 560)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 626)
 try push.sendMultipart(["part 1", "part 2"], flags: .sndMore)
 print(try pull.recvMultipart(flags: .dontWait) == nil ? "nothing yet" : "early")
 // prints: nothing yet
@@ -450,19 +504,19 @@ print(try pull.recvMultipart()?.count ?? 0)
     }
     if let mismatch = printed.mismatch([("nothing yet", false), ("3", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:560: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 560, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:626: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 626, column: 1))
     }
   }
 
   @Test("sendMultipart(_:flags:) — example 3")
-  func line572() throws {
+  func line638() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 572)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 638)
 do {
     try push.sendMultipart([String]())
 } catch let error as MessageError {
@@ -473,19 +527,19 @@ do {
     }
     if let mismatch = printed.mismatch([("a multipart message needs at least one part (got none)", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:572: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 572, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:638: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 638, column: 1))
     }
   }
 
   @Test("recvMultipart(flags:) — example 1")
-  func line609() throws {
+  func line675() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 609)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 675)
 try push.sendMultipart(["a", "bb", "ccc"])
 let parts = try pull.recvMultipartMessages() ?? []
 print(parts.map(\.size), parts.map(\.more))
@@ -496,19 +550,19 @@ print(try pull.recvMultipart(flags: .dontWait) == nil)
     }
     if let mismatch = printed.mismatch([("[1, 2, 3] [true, true, false]", false), ("true", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:609: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 609, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:675: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 675, column: 1))
     }
   }
 
   @Test("ROUTER and DEALER envelopes — example 1")
-  func line630() throws {
+  func line696() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 630)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 696)
 let router = try context.socket(.router)
 try router.set(.rcvtimeo, 2000)
 try router.bind("inproc://envelopes")
@@ -530,19 +584,19 @@ print(reply.map { String(decoding: $0, as: UTF8.self) })
     }
     if let mismatch = printed.mismatch([("[\"worker-7\", \"\", \"ready\"]", false), ("[\"\", \"job 1\"]", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:630: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 630, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:696: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 696, column: 1))
     }
   }
 
   @Test("ROUTER and DEALER envelopes — example 2")
-  func line653() throws {
+  func line719() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 653)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 719)
 let router = try context.socket(.router)
 try router.set(.rcvtimeo, 2000)
 try router.bind("inproc://envelopes-forwarded")
@@ -561,19 +615,19 @@ print(try req.recvString() ?? "")
     }
     if let mismatch = printed.mismatch([("3 0 2 + 2?", false), ("4", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:653: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 653, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:719: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 719, column: 1))
     }
   }
 
   @Test("MessagePart — example 1")
-  func line690() throws {
+  func line756() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 690)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 756)
 struct Reading: MessagePart {
     var celsius: Int16
     func withUnsafeMessagePartBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
@@ -587,8 +641,8 @@ print(try pull.recvMultipart() ?? [])
     }
     if let mismatch = printed.mismatch([("[[21, 0], [253, 255]]", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:690: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 690, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md:756: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/MessagesAndMultipart.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/MessagesAndMultipart.md", line: 756, column: 1))
     }
   }
 }

@@ -60,6 +60,25 @@ enum DocFixtures {
   static func poller(_ body: (Context, Poller, Socket, Socket) throws -> Void) throws {
     try pair { context, socket, peer in try body(context, Poller(), socket, peer) }
   }
+
+  /// How long an async example may wait before its context is shut down.
+  static let asyncDeadline: Duration = .seconds(10)
+
+  /// A context for an example that awaits. A watchdog task shuts the
+  /// context down after ``asyncDeadline``, which ends every pending wait on
+  /// its sockets with `ETERM`: a broken example fails instead of hanging.
+  static func asyncContext(_ body: (Context) async throws -> Void) async throws {
+    let context = try Context()
+    let watchdog = Task {
+      try await Task.sleep(for: asyncDeadline)
+      try context.shutdown()
+    }
+    defer {
+      watchdog.cancel()
+      try? context.destroy(linger: 0)
+    }
+    try await body(context)
+  }
 }
 
 /// What a documentation example printed, line by line (examples may print
