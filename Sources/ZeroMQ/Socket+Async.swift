@@ -473,22 +473,37 @@ extension Socket {
   ///
   /// Runs entirely on the caller's executor (`nonisolated(nonsending)`): the
   /// socket never leaves the isolation domain that owns it.
-  nonisolated(nonsending)
-  func untilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R {
+  ///
+  /// The first attempt is made here, inlined into the public method, so a
+  /// call that does not have to wait costs no further async frame; only a
+  /// call that would block enters ``waitUntilReady(_:_:)``.
+  @inline(__always)
+  nonisolated(nonsending) func untilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R {
     try Task.checkCancellation()
+    if let result = try attempt() { return finished(result) }
+    return try await waitUntilReady(direction, attempt)
+  }
+
+  /// A successful call may have consumed a descriptor edge another task on
+  /// this socket is waiting for: tell it what is possible now.
+  @inline(__always)
+  private func finished<R>(_ result: R) -> R {
+    let reactor = FDReactor.shared
+    if reactor.hasWaiters(on: handle) {
+      // When the socket can no longer say (the operation closed it, or the
+      // context is ending), wake everybody: they will find out.
+      let events = (try? getOption(ZMQ_EVENTS, as: Int32.self)) ?? Int32(ZMQ_POLLIN | ZMQ_POLLOUT)
+      reactor.notify(handle, events: events)
+    }
+    return result
+  }
+
+  /// The part of ``untilReady(_:_:)`` that waits: check `ZMQ_EVENTS`,
+  /// suspend on the descriptor, try again.
+  nonisolated(nonsending)
+  private func waitUntilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R {
     let reactor = FDReactor.shared
     var deadline: ContinuousClock.Instant??  // outer nil: not read yet
-    /// A successful call may have consumed a descriptor edge another task
-    /// on this socket is waiting for: tell it what is possible now.
-    func finished(_ result: R) -> R {
-      if reactor.hasWaiters(on: handle) {
-        // When the socket can no longer say (the operation closed it, or
-        // the context is ending), wake everybody: they will find out.
-        let events = (try? getOption(ZMQ_EVENTS, as: Int32.self)) ?? Int32(ZMQ_POLLIN | ZMQ_POLLOUT)
-        reactor.notify(handle, events: events)
-      }
-      return result
-    }
     while true {
       if let result = try attempt() { return finished(result) }
       let events = try getOption(ZMQ_EVENTS, as: Int32.self)
