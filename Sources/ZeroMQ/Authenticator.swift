@@ -939,3 +939,33 @@ struct NativeThread: Sendable {
   /// Lets the thread end on its own.
   func detach() { pthread_detach(native) }
 }
+
+// A PLAIN password must not leak through printing or reflection of a
+// request either (`print(request.credentials)`, `dump(request)`, a debugger
+// summary): the credentials describe themselves without it.
+extension ZAPRequest.Credentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+  /// The mechanism and what identifies the peer; a PLAIN password shows as
+  /// `<redacted>`.
+  public var description: String {
+    switch self {
+    case .null: "null"
+    case .plain(let username, _): "plain(username: \(String(reflecting: username)), password: <redacted>)"
+    case .curve(let key): "curve(\(key.z85))"
+    case .gssapi(let principal): "gssapi(principal: \(principal.count) bytes)"
+    }
+  }
+
+  /// The same as ``description``.
+  public var debugDescription: String { description }
+
+  /// A reflection with the password left out.
+  public var customMirror: Mirror {
+    switch self {
+    case .null: Mirror(self, children: [], displayStyle: .enum)
+    case .plain(let username, _):
+      Mirror(self, children: ["username": username, "password": "<redacted>"], displayStyle: .enum)
+    case .curve(let key): Mirror(self, children: ["curve": key], displayStyle: .enum)
+    case .gssapi(let principal): Mirror(self, children: ["principal": principal], displayStyle: .enum)
+    }
+  }
+}

@@ -162,6 +162,25 @@ import Testing
     }
   }
 
+  @Test("PLAIN passwords never appear when a ZAP request is printed or reflected")
+  func plainPasswordRedaction() {
+    let password = "hunter2-\(UInt32.random(in: 0...UInt32.max))"
+    let request = ZAPRequest(
+      requestId: [1], domain: "global", address: "127.0.0.1", identity: [],
+      credentials: .plain(username: "alice", password: Array(password.utf8)))
+    var dumped = ""
+    dump(request, to: &dumped)
+    let passwordBytes = "\(Array(password.utf8))".dropFirst().dropLast()  // "104, 117, …"
+    for text in [
+      request.description, String(reflecting: request), "\(request.credentials)",
+      String(reflecting: request.credentials), dumped,
+    ] {
+      #expect(!text.contains(password) && !text.contains(passwordBytes), "password shown in \(text)")
+      #expect(text.contains("alice"), "the user name is useful in logs: \(text)")
+    }
+    #expect("\(request.credentials)" == #"plain(username: "alice", password: <redacted>)"#)
+  }
+
   @Test("keys configure CURVE server and client sockets")
   func socketConfiguration() throws {
     let ctx = try Context()
