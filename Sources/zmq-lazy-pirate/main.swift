@@ -12,8 +12,10 @@
 // a lost reply, so the client never takes a reply meant for another request.
 //
 // The server is a REP socket that answers every request with the request's
-// own body. It can pretend to be slow (`--slow-every`, `--slow-ms`) or to
-// crash (`--crash-after`, which exits at once without closing anything).
+// own body. It can pretend to be slow (`--slow-every`, `--slow-ms`), to
+// crash (`--crash-after`, which exits at once without closing anything) or
+// to mix up its replies (`--wrong-every`, which answers with the number
+// before the request's, as a confused server would).
 //
 // Both print one line per event on stdout (line-buffered) and a summary line
 // at the end (`summary: …`), which scripts/faults reads. Every receive has a
@@ -35,7 +37,8 @@ let tool = ExampleTool(name: "zmq-lazy-pirate", usage: """
   usage: zmq-lazy-pirate client [--connect ENDPOINT] [--requests N] [--timeout MS]
                                 [--retries N] [--interval MS]
          zmq-lazy-pirate server [--bind ENDPOINT] [--crash-after N]
-                                [--slow-every N] [--slow-ms MS] [--idle-exit MS]
+                                [--slow-every N] [--slow-ms MS] [--wrong-every N]
+                                [--idle-exit MS]
 
   client: sends requests 1...N on a REQ socket and waits for each reply; when
   none comes within the timeout it reopens the socket and resends, up to the
@@ -56,6 +59,8 @@ let tool = ExampleTool(name: "zmq-lazy-pirate", usage: """
                         replying (a simulated crash)
     --slow-every N      take --slow-ms before replying to every Nth request
     --slow-ms MS        the delay of a slow reply (default: 3000)
+    --wrong-every N     answer every Nth request with the previous number,
+                        a reply to another request (the client must reject it)
     --idle-exit MS      exit 0 after MS without a request (default: never)
 
     -h, --help          show this help
@@ -65,13 +70,20 @@ let tool = ExampleTool(name: "zmq-lazy-pirate", usage: """
 /// How often a waiting server wakes up to check its idle time.
 let serverPollMilliseconds: Int32 = 200
 
+/// Sleeps for `milliseconds` (usleep's 32-bit microseconds end at about 71 minutes).
+func sleep(milliseconds: Int32) {
+  var delay = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
+  var left = timespec()
+  while nanosleep(&delay, &left) != 0 && errno == EINTR { delay = left }
+}
+
 /// Monotonic milliseconds, for the server's idle deadline.
 func nowMilliseconds() -> Int64 {
   Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000)
 }
 
-func nonNegative(_ text: String, flag: String) -> Int {
-  guard let value = Int(text), value >= 0 else { tool.usageError("\(flag) needs a whole number ≥ 0, not \"\(text)\"") }
+func nonNegative(_ text: String, flag: String) -> Int32 {
+  guard let value = Int32(text), value >= 0 else { tool.usageError("\(flag) needs a whole number ≥ 0, not \"\(text)\"") }
   return value
 }
 
@@ -111,8 +123,8 @@ func parseClient(_ arguments: ArraySlice<String>) -> ClientOptions {
     case "--connect": options.endpoint = value()
     case "--requests": options.requests = tool.positiveCount(value(), flag: flag)
     case "--timeout": options.timeout = milliseconds(value(), flag: flag)
-    case "--retries": options.retries = nonNegative(value(), flag: flag)
-    case "--interval": options.interval = Int32(nonNegative(value(), flag: flag))
+    case "--retries": options.retries = Int(nonNegative(value(), flag: flag))
+    case "--interval": options.interval = nonNegative(value(), flag: flag)
     default: return false
     }
     return true
@@ -188,7 +200,7 @@ func runClient(_ options: ClientOptions) throws -> Int32 {
       print("reconnecting and resending request \(request) (\(retriesLeft) retries left)")
       socket = try openRequester(ctx, options)
     }
-    if options.interval > 0 && sequence < options.requests { usleep(UInt32(options.interval) * 1000) }
+    if options.interval > 0 && sequence < options.requests { sleep(milliseconds: options.interval) }
   }
 
   try socket.close()
@@ -204,6 +216,7 @@ struct ServerOptions {
   var crashAfter: Int? = nil
   var slowEvery: Int? = nil
   var slowMilliseconds: Int32 = 3000
+  var wrongEvery: Int? = nil
   var idleExit: Int32? = nil
 }
 
@@ -212,7 +225,8 @@ func parseServer(_ arguments: ArraySlice<String>) -> ServerOptions {
   _ = tool.parse(arguments) { flag, value in
     switch flag {
     case "--bind": options.endpoint = value()
-    case "--crash-after": options.crashAfter = nonNegative(value(), flag: flag)
+    case "--crash-after": options.crashAfter = Int(nonNegative(value(), flag: flag))
+    case "--wrong-every": options.wrongEvery = tool.positiveCount(value(), flag: flag)
     case "--slow-every": options.slowEvery = tool.positiveCount(value(), flag: flag)
     case "--slow-ms": options.slowMilliseconds = milliseconds(value(), flag: flag)
     case "--idle-exit": options.idleExit = milliseconds(value(), flag: flag)
@@ -260,10 +274,16 @@ func runServer(_ options: ServerOptions) throws -> Int32 {
       requests += 1
       if let every = options.slowEvery, requests % every == 0 {
         print("slow reply to request \(request) (\(options.slowMilliseconds) ms)")
-        usleep(UInt32(options.slowMilliseconds) * 1000)
+        sleep(milliseconds: options.slowMilliseconds)
       }
-      try socket.send(request)
-      print("replied \(request)")
+      if let every = options.wrongEvery, requests % every == 0 {
+        let wrong = Int(request).map { String($0 - 1) } ?? "?"
+        try socket.send(wrong)
+        print("wrong reply \(wrong) to request \(request)")
+      } else {
+        try socket.send(request)
+        print("replied \(request)")
+      }
     }
   } catch let error as ZMQError where error == .eterm {
     // A signal shut the context down: a normal way to stop.
