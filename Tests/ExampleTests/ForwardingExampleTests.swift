@@ -276,6 +276,7 @@ enum Tool: String, CaseIterable, Sendable, CustomTestStringConvertible {
   case forwarder = "zmq-forwarder"
   case subscriber = "zmq-subscriber"
   case producer = "zmq-producer"
+  case lazyPirate = "zmq-lazy-pirate"
 
   var testDescription: String { rawValue }
 
@@ -285,6 +286,7 @@ enum Tool: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case .forwarder: "[--frontend ENDPOINT] [--backend ENDPOINT] [--count N]"
     case .subscriber: "[--connect ENDPOINT] [--count N] [--heartbeat MS]"
     case .producer: "[--connect ENDPOINT] [--linger MS] [--stdin] [--] MESSAGE..."
+    case .lazyPirate: "client [--connect ENDPOINT] [--requests N] [--timeout MS]"
     }
   }
 
