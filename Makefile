@@ -5,7 +5,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test test-swift test-perf-tools generate check-generated contract docs sanitize fuzz bench bench-quick clean
+.PHONY: all bootstrap build demo test test-swift test-perf-tools faults generate check-generated contract docs sanitize fuzz bench bench-quick clean
 
 all: build
 
@@ -24,8 +24,8 @@ demo: bootstrap
 	@$(SWIFT) run --quiet zmq-info
 	@bash scripts/demo-forwarding
 
-## test: generated code up to date, every test target, the API contract.
-test: bootstrap check-generated test-swift test-perf-tools contract
+## test: generated code up to date, every test target, the API contract, the fault tests.
+test: bootstrap check-generated test-swift test-perf-tools contract faults
 
 # Tests that measure waits in wall-clock time run in their own invocation.
 # Swift Testing runs synchronous tests on the cooperative thread pool (two
@@ -42,6 +42,12 @@ test-swift:
 ## test-perf-tools: every perf tool and API variant, Swift and C, with tiny counts; no timing asserted.
 test-perf-tools:
 	bench/smoke
+
+## faults: the forwarding example and zmq-lazy-pirate across two network namespaces
+## while the link is cut and the servers are killed (about 30 s; needs root,
+## prints "skipped: <reason>" and succeeds where namespaces cannot be made).
+faults: bootstrap
+	bash scripts/faults
 
 ## bench: libzmq's perf tools in Swift and C side by side; writes bench/results.md and
 ## bench/throughput-latency.png (about 25 minutes; run it on a quiet machine).

@@ -45,7 +45,7 @@ let package = Package(
     .executableTarget(name: "zmq-forwarder", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-subscriber", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-producer", dependencies: ["ZeroMQ", "ExampleSupport"]),
-    .testTarget(name: "ExampleTests", dependencies: ["zmq-forwarder", "zmq-subscriber", "zmq-producer"]),
+    .testTarget(name: "ExampleTests", dependencies: ["zmq-forwarder", "zmq-subscriber", "zmq-producer", "zmq-lazy-pirate"]),
 
     // MARK: Reliability programs (issue 7): leak soak, million-message load, Lazy Pirate REQ/REP under faults
     .executableTarget(name: "zmq-soak", dependencies: ["ZeroMQ"]),

@@ -6,12 +6,16 @@
 // closing the socket keeps its linger period and terminating the context
 // waits for it, so the messages are on their way to the forwarder by the
 // time the process exits.
+//
+// With `--stdin` it also sends every line of its standard input, as it
+// arrives, until the input ends: one long-lived connection that a script
+// can feed (scripts/faults uses it to watch the producer reconnect).
 
 import ExampleSupport
 import ZeroMQ
 
 let tool = ExampleTool(name: "zmq-producer", usage: """
-  usage: zmq-producer [--connect ENDPOINT] [--linger MS] [--] MESSAGE...
+  usage: zmq-producer [--connect ENDPOINT] [--linger MS] [--stdin] [--] MESSAGE...
 
   Sends each MESSAGE to the forwarder and prints Sent "<message>" for it.
 
@@ -20,6 +24,8 @@ let tool = ExampleTool(name: "zmq-producer", usage: """
     --linger MS         how long to wait at exit for queued messages to
                         reach the forwarder, in milliseconds; -1 waits
                         forever (default: 5000)
+    --stdin             after the MESSAGEs, send each line of standard input
+                        as it arrives, until the input ends
     --                  treat every later argument as a message, even when it
                         starts with "-"
     -h, --help          show this help
@@ -31,6 +37,7 @@ struct Options {
   var endpoint = "tcp://localhost:5555"
   var linger: Int32 = 5000
   var messages: [String] = []
+  var stdin = false
 }
 
 func parseOptions(_ arguments: ArraySlice<String>) -> Options {
@@ -46,12 +53,14 @@ func parseOptions(_ arguments: ArraySlice<String>) -> Options {
         tool.usageError("--linger needs a number of milliseconds or -1, not \"\(text)\"")
       }
       options.linger = linger
+    case "--stdin":
+      options.stdin = true
     default:
       return false
     }
     return true
   }
-  if options.messages.isEmpty { tool.usageError("nothing to send: give at least one MESSAGE") }
+  if options.messages.isEmpty && !options.stdin { tool.usageError("nothing to send: give at least one MESSAGE") }
   return options
 }
 
@@ -63,6 +72,10 @@ func produce(_ options: Options) throws {
   try socket.set(.linger, options.linger)
   try attempt("connecting to \(options.endpoint)") { try socket.connect(options.endpoint) }
   for data in options.messages {
+    try socket.send(data)
+    print("Sent \"\(data)\"")
+  }
+  while options.stdin, let data = readLine() {
     try socket.send(data)
     print("Sent \"\(data)\"")
   }

@@ -8,6 +8,12 @@
 // subscription has reached the publisher; messages sent before that are
 // dropped by the publisher, by design.
 //
+// A connection whose peer vanished without a word (its host crashed or was
+// cut off for good) looks like an idle one to TCP, so a subscriber can wait
+// on it forever. `--heartbeat MS` makes libzmq ping the forwarder every MS
+// and drop the connection, then reconnect, when nothing has come back for
+// three times that long.
+//
 // It runs until it has received `--count` messages, or until SIGINT or
 // SIGTERM; both ways end with the socket closed and the context terminated,
 // and exit status 0.
@@ -16,7 +22,7 @@ import ExampleSupport
 import ZeroMQ
 
 let tool = ExampleTool(name: "zmq-subscriber", usage: """
-  usage: zmq-subscriber [--connect ENDPOINT] [--count N]
+  usage: zmq-subscriber [--connect ENDPOINT] [--count N] [--heartbeat MS]
 
   Subscribes to everything the forwarder publishes and prints
   Received "<message>" for every message.
@@ -25,6 +31,9 @@ let tool = ExampleTool(name: "zmq-subscriber", usage: """
     --connect ENDPOINT  the forwarder's backend (default: tcp://localhost:5556)
     --count N           exit after receiving N messages
                         (default: run until SIGINT or SIGTERM)
+    --heartbeat MS      ping the forwarder every MS milliseconds and
+                        reconnect when it has been silent for 3 × MS
+                        (default: no heartbeats)
     -h, --help          show this help
 
   """)
@@ -33,6 +42,7 @@ let tool = ExampleTool(name: "zmq-subscriber", usage: """
 struct Options {
   var endpoint = "tcp://localhost:5556"
   var count: Int? = nil
+  var heartbeat: Int32? = nil
 }
 
 func parseOptions(_ arguments: ArraySlice<String>) -> Options {
@@ -41,6 +51,12 @@ func parseOptions(_ arguments: ArraySlice<String>) -> Options {
     switch flag {
     case "--connect": options.endpoint = value()
     case "--count": options.count = tool.positiveCount(value(), flag: flag)
+    case "--heartbeat":
+      let text = value()
+      guard let heartbeat = Int32(text), heartbeat > 0, heartbeat <= Int32.max / 3 else {
+        tool.usageError("--heartbeat needs a positive number of milliseconds, not \"\(text)\"")
+      }
+      options.heartbeat = heartbeat
     default: return false
     }
     return true
@@ -57,6 +73,10 @@ func subscribe(_ options: Options) throws {
   let socket = try ctx.socket(.sub)
   // A SUB socket only ever sends subscriptions: nothing worth waiting for.
   try socket.set(.linger, 0)
+  if let heartbeat = options.heartbeat {
+    try socket.set(.heartbeatIvl, heartbeat)
+    try socket.set(.heartbeatTimeout, heartbeat * 3)
+  }
   try attempt("connecting to \(options.endpoint)") { try socket.connect(options.endpoint) }
   try socket.set(.subscribe, "")
 

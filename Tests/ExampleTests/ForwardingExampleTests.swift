@@ -84,6 +84,26 @@ struct ForwardingExampleTests {
     #expect(forwarder.stdoutLines == ["Forwarded \"one\"", "Forwarded \"two\""], "\(forwarder.report)")
   }
 
+  @Test("--stdin sends the arguments, then each line of standard input, and exits 0 at its end")
+  func producerStdin() async throws {
+    let endpoints = try Endpoints()
+    defer { endpoints.remove() }
+
+    let forwarder = try Child(
+      .forwarder, ["--frontend", endpoints.frontend, "--backend", endpoints.backend, "--count", "3"])
+    defer { forwarder.killIfRunning() }
+    let producer = try Child(
+      .producer, ["--connect", endpoints.frontend, "--linger", "1000", "--stdin", "one"], input: "two\nthree\n")
+    defer { producer.killIfRunning() }
+
+    #expect(await producer.exitStatus(within: .seconds(10)) == .exited(0), "\(producer.report)")
+    #expect(producer.stdoutLines == ["Sent \"one\"", "Sent \"two\"", "Sent \"three\""], "\(producer.report)")
+    #expect(await forwarder.exitStatus(within: .seconds(10)) == .exited(0), "\(forwarder.report)")
+    #expect(
+      forwarder.stdoutLines == ["Forwarded \"one\"", "Forwarded \"two\"", "Forwarded \"three\""],
+      "\(forwarder.report)")
+  }
+
   @Test("SIGINT stops a subscriber that is waiting for a message, with status 0")
   func subscriberInterrupt() async throws {
     let endpoints = try Endpoints()
@@ -121,7 +141,7 @@ struct ForwardingExampleTests {
 
   @Test("bad values are usage errors", arguments: [
     (Tool.forwarder, ["--count", "0"]), (.forwarder, ["--count", "many"]), (.forwarder, ["extra"]),
-    (.subscriber, ["--count", "-3"]), (.subscriber, ["extra"]),
+    (.subscriber, ["--count", "-3"]), (.subscriber, ["extra"]), (.subscriber, ["--heartbeat", "0"]),
     (.producer, []), (.producer, ["--linger", "-2"]), (.producer, ["--connect", "ipc:///x"]),
   ])
   func badValues(_ tool: Tool, _ arguments: [String]) async throws {
@@ -256,6 +276,7 @@ enum Tool: String, CaseIterable, Sendable, CustomTestStringConvertible {
   case forwarder = "zmq-forwarder"
   case subscriber = "zmq-subscriber"
   case producer = "zmq-producer"
+  case lazyPirate = "zmq-lazy-pirate"
 
   var testDescription: String { rawValue }
 
@@ -263,8 +284,9 @@ enum Tool: String, CaseIterable, Sendable, CustomTestStringConvertible {
   var usageTail: String {
     switch self {
     case .forwarder: "[--frontend ENDPOINT] [--backend ENDPOINT] [--count N]"
-    case .subscriber: "[--connect ENDPOINT] [--count N]"
-    case .producer: "[--connect ENDPOINT] [--linger MS] [--] MESSAGE..."
+    case .subscriber: "[--connect ENDPOINT] [--count N] [--heartbeat MS]"
+    case .producer: "[--connect ENDPOINT] [--linger MS] [--stdin] [--] MESSAGE..."
+    case .lazyPirate: "client [--connect ENDPOINT] [--requests N] [--timeout MS]"
     }
   }
 
@@ -351,7 +373,8 @@ final class Child {
   private let stdout: Collector
   private let stderr: Collector
 
-  init(_ tool: Tool, _ arguments: [String]) throws {
+  /// Starts `tool`; its standard input is `input`, then its end, or empty.
+  init(_ tool: Tool, _ arguments: [String], input: String? = nil) throws {
     self.tool = tool
     self.arguments = arguments
     let process = Process()
@@ -361,11 +384,16 @@ final class Child {
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    let inputPipe = input.map { _ in Pipe() }
+    process.standardInput = inputPipe ?? FileHandle.nullDevice
     self.process = process
     stdout = Collector(reading: out)
     stderr = Collector(reading: err)
     try process.run()
+    if let inputPipe, let input {
+      try inputPipe.fileHandleForWriting.write(contentsOf: Array(input.utf8))
+      try inputPipe.fileHandleForWriting.close()
+    }
   }
 
   deinit { killIfRunning() }
