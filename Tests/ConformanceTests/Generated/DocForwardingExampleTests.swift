@@ -12,13 +12,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md`, each run as written.
 @Suite("Documentation: ForwardingExample.md") struct DocForwardingExampleTests {
   @Test("The whole example in one program — example 1")
-  func line89() throws {
+  func line93() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 89)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 93)
 
 
 let context = try Context()
@@ -75,19 +75,19 @@ try context.term()
     }
     if let mismatch = printed.mismatch([("Sent \"hello\"", false), ("Sent \"world\"", false), ("Forwarded \"hello\"", false), ("Forwarded \"world\"", false), ("Received \"hello\"", false), ("Received \"world\"", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md:89: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ForwardingExample.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 89, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md:93: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/ForwardingExample.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 93, column: 1))
     }
   }
 
   @Test("Each role on its own thread — example 1")
-  func line155() throws {
+  func line159() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 155)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 159)
 
 
 
@@ -175,8 +175,8 @@ try context.term()
     }
     if let mismatch = printed.mismatch([("Sent \"hello\"", false), ("Sent \"world\"", false), ("Forwarded \"hello\"", false), ("Forwarded \"world\"", false), ("Received \"hello\"", false), ("Received \"world\"", false)]) {
       Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md:155: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ForwardingExample.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 155, column: 1))
+        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md:159: " + mismatch),
+        sourceLocation: SourceLocation(fileID: "ZeroMQ/ForwardingExample.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 159, column: 1))
     }
   }
 }
