@@ -12,9 +12,9 @@
 //
 // Resident memory (VmRSS), open descriptors and threads are sampled after
 // W warm-up iterations and at the end. The run fails (exit status 1) when
-// resident memory grew by more than K KiB, descriptors or threads grew,
-// a zero-copy deallocator did not run exactly once with its own buffer, or
-// any message was missing or wrong. With no progress for T seconds it
+// resident memory grew by more than K KiB, descriptors or threads grew by
+// more than a few, a zero-copy deallocator did not run exactly once with
+// its own buffer, or any message was missing or wrong. With no progress for T seconds it
 // stops with status 3 (every wait has a timeout, so that is a hang).
 
 import Foundation
@@ -114,11 +114,16 @@ func soak(_ options: Options) async -> Int32 {
   let growth = final.rssKiB - before.rssKiB
   let totals = ledger.totals
   var failures: [String] = []
+  let slack = 4
   if growth > maxGrowthKiB { failures.append("resident memory grew by \(growth) KiB (limit \(maxGrowthKiB) KiB)") }
-  if final.descriptors > before.descriptors {
+  // A little slack: the runtime may start another pool thread (with its
+  // descriptors) late. A leak per iteration would be in the hundreds.
+  if final.descriptors > before.descriptors + slack {
     failures.append("open descriptors grew from \(before.descriptors) to \(final.descriptors)")
   }
-  if final.threads > before.threads { failures.append("threads grew from \(before.threads) to \(final.threads)") }
+  if final.threads > before.threads + slack {
+    failures.append("threads grew from \(before.threads) to \(final.threads)")
+  }
   if totals.created != totals.released || ledger.outstanding != 0 {
     failures.append("zero-copy messages: \(totals.created) created, \(totals.released) deallocated")
   }
