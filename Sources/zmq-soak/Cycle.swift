@@ -33,7 +33,7 @@ struct Cycle {
     watchdog.enter("iteration \(iteration): router/dealer multipart over tcp")
     keptOpen += try routerDealer(context)
     watchdog.enter("iteration \(iteration): monitor")
-    try monitor(context, variant: iteration % 3)
+    try await monitor(context, variant: iteration % 3)
     watchdog.enter("iteration \(iteration): authenticator (PLAIN, CURVE)")
     try authenticator(context)
     watchdog.enter("iteration \(iteration): async send/receive and cancellation")
@@ -226,9 +226,10 @@ struct Cycle {
   }
 
   /// A monitor on a tcp server: the listening, accepted and handshake events
-  /// arrive; then the monitor ends in one of three ways — stopped, closed
-  /// while libzmq still reports to it, or ended by closing the watched socket.
-  private mutating func monitor(_ context: Context, variant: Int) throws {
+  /// arrive; then the monitor ends in one of three ways — stopped (the last
+  /// events read through its async sequence), closed while libzmq still
+  /// reports to it, or ended by closing the watched socket.
+  private mutating func monitor(_ context: Context, variant: Int) async throws {
     let server = try makeSocket(context, .pull)
     let monitor = try server.monitor(events: .all)
     let endpoint = try bindAnywhere(server, "tcp")
@@ -248,7 +249,13 @@ struct Cycle {
     try expectString(server, "monitored", "monitored server")
     switch variant {
     case 0:
+      // The rest through the async sequence, which ends after .monitorStopped.
       try server.stopMonitor()
+      var last: MonitorEvents = []
+      for try await event in monitor.events { last = event.event }
+      try check(last == .monitorStopped, "monitor events: ended with \(last.rawValue), not .monitorStopped")
+      monitor.close()
+      return
     case 1:
       monitor.close()  // libzmq still reports: the events left are drained in the background
       try client.close()
@@ -316,8 +323,9 @@ struct Cycle {
     try check(!authenticator.isRunning, "the authenticator still runs after stop()")
   }
 
-  /// async/await: sends and receives that suspend, a timeout, and a
-  /// receive cancelled while it waits.
+  /// async/await: sends and receives, a timeout, a receive that waits for
+  /// another task's send, the `strings` sequence, and a receive cancelled
+  /// while it waits.
   private mutating func asynchronous(_ context: Context) async throws {
     let a = try makeSocket(context, .pair), b = try makeSocket(context, .pair)
     let endpoint = uniqueInproc("async")
@@ -341,6 +349,26 @@ struct Cycle {
       _ = try await a.receive()
       throw SoakFailure("async receive: nothing was sent, yet something arrived")
     } catch let error as ZMQError where error == .eagain {}
+
+    // A receive that really suspends: the message comes from another task
+    // (with a socket of its own) a moment later.
+    let pull = try makeSocket(context, .pull)
+    let later = uniqueInproc("later")
+    try pull.bind(later)
+    let pusher = Task { () async throws in
+      let push = try makeSocket(context, .push)
+      try push.connect(later)
+      try await Task.sleep(for: .milliseconds(1))
+      for k in 0..<3 { try await push.sendAsync("later \(k)") }
+    }
+    var k = 0
+    for try await text in pull.strings {
+      try check(text == "later \(k)", "async sequence element \(k): \(text)")
+      received += 1
+      k += 1
+      if k == 3 { break }
+    }
+    try await pusher.value
 
     // The waiting task owns its socket; it must end with CancellationError.
     let waiter = Task { () async -> String in
