@@ -223,7 +223,6 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) -> Outcome {
     }
     var synced = Array(repeating: !scenario.isPubSub, count: pipes)
     let message = Message()
-    var received = 0
     var finishedPipes = perPipe.filter { $0 == 0 }.count
     var began = Date()
     start.open(pipes)
@@ -232,7 +231,7 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) -> Outcome {
       do {
         try receiver.recv(into: message)
       } catch let error as ZMQError where error == .eagain {
-        throw LoadFailure("timed out after \(received) of \(count) messages")
+        throw LoadFailure("timed out after \(outcome.messages) of \(count) messages")
       }
       let size = message.size
       guard size >= headerSize else {
@@ -255,7 +254,7 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) -> Outcome {
         }
         continue
       }
-      received += 1
+      outcome.messages += 1
       outcome.bytes += size
       var tally = tallies[pipeNumber]
       if sequence != tally.next {
@@ -271,7 +270,6 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) -> Outcome {
       tallies[pipeNumber] = tally
     }
     outcome.seconds = Date().timeIntervalSince(began)
-    outcome.messages = received
     if try receiver.recv(flags: .dontWait) != nil { outcome.failures.append("more messages than were sent") }
   } catch {
     outcome.failures.append("\(error)")
