@@ -15,9 +15,18 @@ struct Cycle {
   var received = 0
 
   mutating func run() async throws {
+    try await exercise()
+    // The context has ended (by term(), destroy(linger:) or its last
+    // reference going away): libzmq has released every message it held, so
+    // every zero-copy deallocator must have run by now.
+    let outstanding = ledger.outstanding
+    try check(outstanding == 0, "\(outstanding) zero-copy deallocator(s) have not run after the context ended")
+  }
+
+  private mutating func exercise() async throws {
     let context = try Context()
     // Sockets kept open until the end, so that `destroy(linger:)` has
-    // something to close (every fourth iteration).
+    // something to close.
     var keptOpen: [Socket] = []
 
     watchdog.enter("iteration \(iteration): pair over inproc")
@@ -35,23 +44,21 @@ struct Cycle {
     watchdog.enter("iteration \(iteration): monitor")
     try await monitor(context, variant: iteration % 3)
     watchdog.enter("iteration \(iteration): authenticator (PLAIN, CURVE)")
-    try authenticator(context)
+    try authenticator(context, stopExplicitly: iteration % 2 == 0)
     watchdog.enter("iteration \(iteration): async send/receive and cancellation")
     try await asynchronous(context)
 
     watchdog.enter("iteration \(iteration): context end")
-    if iteration % 4 == 3 {
+    switch iteration % 4 {
+    case 3:
       try context.destroy(linger: 0)
       try check(keptOpen.allSatisfy(\.isClosed), "destroy(linger:) left a socket open")
-    } else {
+    case 1:
+      for socket in keptOpen { try socket.close() }  // and the context ends with its last reference
+    default:
       for socket in keptOpen { try socket.close() }
       try context.term()
     }
-    keptOpen.removeAll()
-    // After term() libzmq has released every message it held, so every
-    // zero-copy deallocator must have run by now.
-    let outstanding = ledger.outstanding
-    try check(outstanding == 0, "\(outstanding) zero-copy deallocator(s) have not run after the context ended")
   }
 
   /// Receives a string and checks it.
@@ -99,9 +106,9 @@ struct Cycle {
     try a.close()  // explicit close here, implicit (deinit) for b
   }
 
-  /// PUSH → PULL with zero-copy messages: sent, copied, sent as parts of a
-  /// multipart message, dropped unsent, and refused by a send that cannot
-  /// proceed. Every deallocator must run once.
+  /// PUSH → PULL with zero-copy messages: sent, copied (and a copy changed
+  /// in place), sent as parts of a multipart message, dropped unsent, and
+  /// refused by a send that cannot proceed. Every deallocator must run once.
   private mutating func pushPull(_ context: Context, transport: String) throws {
     let pull = try makeSocket(context, .pull), push = try makeSocket(context, .push)
     let endpoint = try bindAnywhere(pull, transport)
@@ -115,8 +122,13 @@ struct Cycle {
     }
     let original = try ledger.message(size: 1000, fill: 0xC1)
     let duplicate = try original.copy()
+    let altered = try original.copy()
+    try check(altered.isShared, "a copy of a 1000-byte message shares its content")
+    // Writing to shared content first gives the message a private copy.
+    try altered.withUnsafeMutableBytes { bytes in _ = bytes.initializeMemory(as: UInt8.self, repeating: 0xC2) }
     try push.send(original)
     try push.send(duplicate)
+    try push.send(altered)
     let parts: [Message] = [
       try ledger.message(size: 300, fill: 0xA1), try Message("middle"), try ledger.message(size: 300, fill: 0xA2),
     ]
@@ -128,6 +140,7 @@ struct Cycle {
     }
     try expectFilled(pull, size: 1000, fill: 0xC1, "\(transport) zero-copy original")
     try expectFilled(pull, size: 1000, fill: 0xC1, "\(transport) zero-copy copy")
+    try expectFilled(pull, size: 1000, fill: 0xC2, "\(transport) altered copy")
     guard let got = try pull.recvMultipartMessages() else { throw SoakFailure("\(transport) multipart: nothing") }
     try check(got.count == 3, "\(transport) multipart: \(got.count) parts instead of 3")
     try checkFilled(got[0], size: 300, fill: 0xA1, "multipart part 1")
@@ -182,6 +195,8 @@ struct Cycle {
     try sub.set(.subscribe, "a")
     let endpoint = uniqueInproc("pubsub")
     try pub.bind(endpoint)
+    // Nobody subscribes yet: libzmq drops this, and must release it.
+    try pub.send(try ledger.message(size: 4000, fill: 0x77))
     try sub.connect(endpoint)
     var joined = false
     for _ in 0..<2000 where !joined {
@@ -219,6 +234,9 @@ struct Cycle {
     received += 1
     let body = try ledger.message(size: 2048, fill: 0x42)
     try router.sendMultipart([request[0], [], body, "tail"] as [any MessagePart])
+    try check(body.size == 0, "a Message part of a mixed multipart send was copied instead of sent")
+    // A ROUTER drops messages for peers it does not know, and must release them.
+    try router.sendMultipart([Array("nobody".utf8), [], try ledger.message(size: 999, fill: 1)] as [any MessagePart])
     guard let reply = try dealer.recvMultipartMessages() else { throw SoakFailure("dealer: no reply") }
     try check(reply.count == 3 && reply[0].isEmpty && reply[2].string == "tail", "dealer: wrong reply")
     try checkFilled(reply[1], size: 2048, fill: 0x42, "dealer reply body")
@@ -276,8 +294,8 @@ struct Cycle {
   }
 
   /// An authenticator: a PLAIN and a CURVE client let in, a PLAIN client
-  /// with a wrong password kept out, then stopped.
-  private mutating func authenticator(_ context: Context) throws {
+  /// with a wrong password kept out, then stopped or simply dropped.
+  private mutating func authenticator(_ context: Context, stopExplicitly: Bool) throws {
     let decisions = Mutex<[Bool]>([])
     let authenticator = Authenticator(context: context) { decision in
       decisions.withLock { $0.append(decision.allowed) }
@@ -319,8 +337,10 @@ struct Cycle {
     try check(try plainServer.recv(flags: .dontWait) == nil, "a refused client's message arrived")
 
     for socket in [plainServer, plainClient, curveServer, curveClient, intruder] { try socket.close() }
-    authenticator.stop()
-    try check(!authenticator.isRunning, "the authenticator still runs after stop()")
+    if stopExplicitly {
+      authenticator.stop()
+      try check(!authenticator.isRunning, "the authenticator still runs after stop()")
+    }  // otherwise dropping it stops it
   }
 
   /// async/await: sends and receives, a timeout, a receive that waits for
