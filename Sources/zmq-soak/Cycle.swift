@@ -344,8 +344,8 @@ struct Cycle {
   }
 
   /// async/await: sends and receives, a timeout, a receive that waits for
-  /// another task's send, the `strings` sequence, and a receive cancelled
-  /// while it waits.
+  /// another task's send, the `strings` sequence, and a receive and a send
+  /// cancelled while they wait.
   private mutating func asynchronous(_ context: Context) async throws {
     let a = try makeSocket(context, .pair), b = try makeSocket(context, .pair)
     let endpoint = uniqueInproc("async")
@@ -390,8 +390,10 @@ struct Cycle {
     }
     try await pusher.value
 
-    // The waiting task owns its socket; it must end with CancellationError.
-    let waiter = Task { () async -> String in
+    // A receive with nothing to receive and a send with nobody to send to
+    // (a PUSH without peers), each in a task that owns its socket: both
+    // must end with CancellationError when cancelled while they wait.
+    let receiver = Task { () async -> String in
       do {
         let pull = try makeSocket(context, .pull)
         try pull.bind(uniqueInproc("cancel"))
@@ -403,9 +405,22 @@ struct Cycle {
         return "\(error)"
       }
     }
+    let ledger = self.ledger
+    let sender = Task { () async -> String in
+      do {
+        let push = try makeSocket(context, .push)
+        _ = try await push.sendAsync(try ledger.message(size: 100, fill: 0x99))
+        return "sent a message"
+      } catch is CancellationError {
+        return "cancelled"
+      } catch {
+        return "\(error)"
+      }
+    }
     try await Task.sleep(for: .milliseconds(1))
-    waiter.cancel()
-    let outcome = await waiter.value
-    try check(outcome == "cancelled", "cancelled async receive ended with: \(outcome)")
+    receiver.cancel()
+    sender.cancel()
+    let outcomes = (await receiver.value, await sender.value)
+    try check(outcomes == ("cancelled", "cancelled"), "cancelled async receive and send ended with: \(outcomes)")
   }
 }
