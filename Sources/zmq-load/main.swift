@@ -5,8 +5,8 @@
 //   zmq-load [--count N] [--pipes P] [--only NAME]...
 //
 // Each scenario has P senders (threads with a socket each, `pipes`)
-// connected to one receiver on the main thread, and moves N messages in
-// all. A message is: pipe number (UInt32, little-endian), sequence number
+// connected to one receiver, and moves N messages in all; in the `-async`
+// scenario senders and receiver are tasks using the async API. A message is: pipe number (UInt32, little-endian), sequence number
 // within its pipe (UInt64), then a payload of 8 to 71 bytes that depends on
 // both. The receiver checks that each pipe's sequence numbers arrive as
 // 0, 1, 2, … (nothing lost, duplicated or reordered) and keeps a checksum
@@ -40,13 +40,17 @@ let headerSize = 12
 struct Scenario {
   let pattern: String  // "push-pull" or "pub-sub"
   let transport: String  // "tcp" or "ipc"
-  var name: String { "\(pattern)-\(transport)" }
+  /// Senders and receiver use the async API (tasks that suspend while they
+  /// wait) instead of blocking calls on threads.
+  var isAsync = false
+  var name: String { "\(pattern)-\(transport)\(isAsync ? "-async" : "")" }
   var isPubSub: Bool { pattern == "pub-sub" }
 }
 
 let allScenarios = [
   Scenario(pattern: "push-pull", transport: "tcp"), Scenario(pattern: "push-pull", transport: "ipc"),
   Scenario(pattern: "pub-sub", transport: "tcp"), Scenario(pattern: "pub-sub", transport: "ipc"),
+  Scenario(pattern: "push-pull", transport: "tcp", isAsync: true),
 ]
 
 struct LoadFailure: Error, CustomStringConvertible {
@@ -144,6 +148,29 @@ func sender(
   _ = receiverDone.wait(seconds: 600)
 }
 
+/// One sender of an async scenario, in a task: `sendAsync` suspends while
+/// the socket has no room (its high-water mark is small on purpose). When
+/// done it closes its socket with a linger period, so that what is still
+/// queued is delivered, and never blocks a thread of the shared pool.
+func asyncSender(_ context: Context, endpoint: String, pipe: Int, count: Int, results: SenderResults) async throws {
+  let socket = try context.socket(.push)
+  try socket.set(.linger, timeout)
+  try socket.set(.sndtimeo, timeout)
+  try socket.set(.sndhwm, 1000)
+  try socket.connect(endpoint)
+  let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: headerSize + 72, alignment: 8)
+  defer { buffer.deallocate() }
+  var checksum = fnvOffset
+  for sequence in 0..<UInt64(count) {
+    let length = compose(buffer, pipe: UInt32(pipe), sequence: sequence)
+    let message = UnsafeRawBufferPointer(rebasing: buffer[..<length])
+    checksum = fnv1a(checksum, message)
+    try await socket.sendAsync(message)
+  }
+  results.finished(pipe: pipe, checksum: checksum)
+  try socket.close()
+}
+
 /// Per pipe, what the receiver saw.
 struct PipeTally {
   var next: UInt64 = 0
@@ -159,7 +186,7 @@ struct Outcome {
   var failures: [String] = []
 }
 
-func run(_ scenario: Scenario, count: Int, pipes: Int) -> Outcome {
+func run(_ scenario: Scenario, count: Int, pipes: Int) async -> Outcome {
   var outcome = Outcome()
   let context: Context
   do { context = try Context() } catch {
@@ -186,8 +213,20 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) -> Outcome {
     let endpoint: String = try receiver.get(.lastEndpoint)
 
     let syncEndpoints = (0..<pipes).map { "inproc://load-sync-\(scenario.name)-\($0)" }
+    var began = Date()
     for pipe in 0..<pipes {
       let count = perPipe[pipe], syncEndpoint = syncEndpoints[pipe]
+      if scenario.isAsync {
+        Task {
+          do {
+            try await asyncSender(context, endpoint: endpoint, pipe: pipe, count: count, results: results)
+          } catch {
+            results.failed(pipe: pipe, error)
+          }
+          senderDone.open()
+        }
+        continue
+      }
       let thread = Thread {
         do {
           try sender(
@@ -222,14 +261,17 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) -> Outcome {
       }
     }
     var synced = Array(repeating: !scenario.isPubSub, count: pipes)
-    let message = Message()
+    var message = Message()
     var finishedPipes = perPipe.filter { $0 == 0 }.count
-    var began = Date()
     start.open(pipes)
 
     while finishedPipes < pipes {
       do {
-        try receiver.recv(into: message)
+        if scenario.isAsync {
+          message = try await receiver.receiveMessage()
+        } else {
+          try receiver.recv(into: message)
+        }
       } catch let error as ZMQError where error == .eagain {
         throw LoadFailure("timed out after \(outcome.messages) of \(count) messages")
       }
@@ -321,14 +363,14 @@ while !arguments.isEmpty {
 guard count >= 1, pipes >= 1, pipes <= 64 else { usage() }
 
 print("zmq-load: libzmq \(ZMQ.version().map(String.init).joined(separator: ".")), \(count) messages per scenario, \(pipes) pipes")
-print("scenario        messages       bytes  seconds       msg/s  result")
+print("scenario              messages       bytes  seconds       msg/s  result")
 var anyFailed = false
 for scenario in allScenarios where only.isEmpty || only.contains(scenario.name) {
-  let outcome = run(scenario, count: count, pipes: pipes)
+  let outcome = await run(scenario, count: count, pipes: pipes)
   let rate = outcome.seconds > 0 ? Double(outcome.messages) / outcome.seconds : 0
   let result = outcome.failures.isEmpty ? "OK" : "FAIL"
   print(
-    scenario.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+    scenario.name.padding(toLength: 20, withPad: " ", startingAt: 0)
       + String(format: " %9d %11d %8.2f %11.0f  ", outcome.messages, outcome.bytes, outcome.seconds, rate) + result)
   for failure in outcome.failures { print("  \(failure)") }
   fflush(nil)
