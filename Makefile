@@ -67,7 +67,8 @@ soak-short:
 	.build/release/zmq-soak --iterations 1000 --seconds 15 --warmup 100
 
 ## load: zmq-load (release): LOAD_COUNT messages (a million) through each of PUSH→PULL and
-## PUB→SUB over tcp and ipc, two senders each; fails on any lost, repeated or reordered message.
+## PUB→SUB over tcp and ipc, and PUSH→PULL over tcp with the async API, two senders each;
+## fails on any lost, repeated, reordered or corrupted message.
 LOAD_COUNT ?= 1000000
 load: bootstrap
 	$(SWIFT) build -c release --product zmq-load
