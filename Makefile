@@ -46,6 +46,7 @@ test-perf-tools:
 ## soak: zmq-soak (release) for SOAK_SECONDS, failing on growth of memory, descriptors or
 ## threads and on any accounting error; then SOAK_ASAN_ITERATIONS iterations of a debug build
 ## under AddressSanitizer, whose LeakSanitizer fails the run on any leak (about 3-5 minutes).
+## (Not valgrind: 3.19 crashes in libdispatch's sigsuspend, which Swift's async main uses.)
 SOAK_SECONDS ?= 150
 SOAK_ASAN_ITERATIONS ?= 1000
 SOAK_ASAN_SCRATCH = .build-soak-asan
