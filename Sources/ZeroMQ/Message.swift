@@ -131,8 +131,9 @@ private let messageFreeCallback: @convention(c) (UnsafeMutableRawPointer?, Unsaf
 /// in storage that never moves and is closed exactly once, when the last
 /// reference goes away. Unlike a non-copyable struct, a class can be kept
 /// in arrays (``Socket/recvMultipartMessages(flags:)``), optionals and
-/// closures. Creating a `Message` allocates (once); receiving into an
-/// existing one does not.
+/// closures. Creating a `Message` allocates the object and its `zmq_msg_t`
+/// storage; receiving into an existing one, or giving it new content with
+/// ``reset(unsafeUninitializedSize:)``, allocates nothing on the Swift side.
 ///
 /// Like a socket, a message must be used by one thread at a time, so it is
 /// not `Sendable`; hand it to another task or thread only when you let go
