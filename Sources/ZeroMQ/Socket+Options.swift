@@ -176,7 +176,8 @@ extension Socket {
   /// Sets a string option to the string's UTF-8 bytes, without a NUL, e.g.
   /// `try socket.set(.zapDomain, "global")` (`zmq_setsockopt`).
   ///
-  /// - Throws: the errors of the `Int32` form.
+  /// - Throws: the errors of the `Int32` form; ``ZMQError/einval`` also for
+  ///   a value of 1 MiB or more, which could not be read back.
   public func set<Access: WritableOptionAccess>(_ option: SocketOption<String, Access>, _ value: String) throws {
     try setOption(option.rawValue, string: value)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ZeroMQ
 
@@ -425,6 +426,16 @@ enum MisuseMatrix {
       let value = try Message("x").metadata("No-Such-Property")
       #expect(value == nil)
     },
+    row("Message(noCopy:deallocator:)", .badInput, "empty buffer", on: nil, .returns("deallocator runs once")) { _ in
+      let runs = Atomic<Int>(0)
+      do {
+        let message = try Message(noCopy: UnsafeMutableRawBufferPointer(start: nil, count: 0)) { _ in
+          runs.add(1, ordering: .relaxed)
+        }
+        #expect(message.isEmpty)
+      }
+      #expect(runs.load(ordering: .relaxed) == 1)
+    },
     row("Socket.send(Message)", .badInput, "message sent twice", .returns("second send is empty")) {
       let peer = try $0.peer(.pair)
       let message = try Message("once")
@@ -593,6 +604,27 @@ enum MisuseMatrix {
       try ctx.shutdown()
       defer { try? ctx.destroy(linger: 0) }
       while try monitor.next(timeout: 100) != nil {}
+    },
+    row("SocketMonitor.close", .closed, "closed twice", on: nil, .returns("no-op")) {
+      let monitor = try $0.make(.pair).monitor()
+      monitor.close()
+      monitor.close()
+      #expect(monitor.isStopped)
+    },
+    row("MonitorEvent.decode", .badInput, "5-byte first frame", on: nil,
+        .typed(MonitorEventDecodingError.wrongFirstFrameSize(5))) { _ in
+      _ = try MonitorEvent.decode(first: [1, 0, 0, 0, 0] as [UInt8], second: [] as [UInt8])
+    },
+    row("MonitorEvent.decode", .badInput, "event code 0", on: nil, .typed(MonitorEventDecodingError.noEvent)) { _ in
+      _ = try MonitorEvent.decode(first: [0, 0, 0, 0, 0, 0] as [UInt8], second: [] as [UInt8])
+    },
+    row("MonitorEvent.decode", .badInput, "two event bits", on: nil,
+        .typed(MonitorEventDecodingError.multipleEvents(3))) { _ in
+      _ = try MonitorEvent.decode(first: [3, 0, 0, 0, 0, 0] as [UInt8], second: [] as [UInt8])
+    },
+    row("MonitorEvent.decode", .badInput, "endpoint not UTF-8", on: nil,
+        .typed(MonitorEventDecodingError.endpointNotUTF8)) { _ in
+      _ = try MonitorEvent.decode(first: [1, 0, 0, 0, 0, 0] as [UInt8], second: [0xFF] as [UInt8])
     },
     row("SocketMonitor.next", .closed, "watched socket closed", on: nil, .returns("monitorStopped, then nil")) { _ in
       let ctx = try Context()
@@ -866,6 +898,16 @@ enum MisuseMatrix {
       #expect(!auth.isRunning)
       try ctx.term()
     },
+    row("ZAPRequest.parse", .badInput, "no frames", on: nil, .typed(ZAPRequestError.tooFewFrames(0))) { _ in
+      _ = try ZAPRequest.parse(frames: [])
+    },
+    row("ZAPRequest.parse", .badInput, "version 2.0", on: nil,
+        .typed(ZAPRequestError.unsupportedVersion(Array("2.0".utf8)))) { _ in
+      _ = try ZAPRequest.parse(frames: [Array("2.0".utf8), [1], [], [], [], Array("NULL".utf8)])
+    },
+    row("ZAPRequest.parse", .badInput, "CURVE key of 3 bytes", on: nil, .typed(ZAPRequestError.wrongCurveKeySize(3))) { _ in
+      _ = try ZAPRequest.parse(frames: [ZAPRequest.version, [1], [], [], [], Array("CURVE".utf8), [1, 2, 3]])
+    },
     row("Authenticator.allow", .badInput, "host name", on: nil, .typed(ZAPPolicyError.invalidAddress("localhost"))) {
       try Authenticator(context: $0.ctx).allow("localhost")
     },
@@ -941,6 +983,10 @@ enum MisuseMatrix {
         .typed(CurveCertificateError(line: 2, problem: "the value of \"public-key\" has an unterminated quote"))) { _ in
       _ = try CurveCertificate.parse("curve\n    public-key = \"abc\n")
     },
+    row("CurveCertificate.write", .badInput, "missing directory", on: nil,
+        .typed(CurveCertificateError(path: "/nonexistent/misuse.key", problem: "cannot be written"))) { _ in
+      try CurveCertificate(keyPair: try CurveKeyPair.generate()).write(to: "/nonexistent/misuse.key")
+    },
     row("CurveCertificate.load", .badInput, "missing file", on: nil,
         .typed(CurveCertificateError(path: "/nonexistent/misuse.key", problem: "cannot be read"))) { _ in
       _ = try CurveCertificate.load(path: "/nonexistent/misuse.key")
@@ -971,7 +1017,7 @@ enum MisuseMatrix {
 @Suite struct MisuseMatrixTests {
   /// The number of cells. Change it together with the table, so that a
   /// row lost by accident is noticed.
-  static let expectedCellCount = 425
+  static let expectedCellCount = 435
 
   @Test func tableSize() {
     let cells = MisuseMatrix.cells
