@@ -73,7 +73,7 @@ sanitize: bootstrap
 	ASAN_OPTIONS=allocator_may_return_null=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
 	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'
-	TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1 \
+	TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1:suppressions=$(CURDIR)/scripts/tsan-suppressions.txt \
 	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
 
 ## fuzz: every libFuzzer target of Fuzz/ for FUZZ_SECONDS each, on the committed corpus.
