@@ -257,9 +257,14 @@ public final class Context: Sendable {
   /// sockets closed with `close()`. Like `zmq_close`, this is not safe while
   /// other threads are still using those sockets: stop them first (for
   /// example with ``shutdown()`` and a join).
+  ///
+  /// While another thread is blocked in ``term()``, this closes the sockets
+  /// that hold it up, so that `term()` finishes, and returns.
   public func destroy(linger: Int32? = nil) throws {
     let open = state.withLock { state -> [SocketHandle] in
-      guard state.phase == .active else { return [] }
+      // Also while `.terminating`: the sockets still open are what that
+      // term() waits for, and closing them is the only way to release it.
+      guard state.phase != .terminated else { return [] }
       let open = Array(state.sockets.values)
       state.sockets.removeAll()
       return open
