@@ -12,6 +12,9 @@ import Testing
 //   shutDown   — the socket's context was shut down (`Context.shutdown()`);
 //   terminated — the context was terminated (`destroy(linger: 0)`, which
 //                closes its sockets first, as `term()` would wait for);
+//   terminating — another thread is blocked in `term()` because the
+//                socket is still open (libzmq's state between shutdown
+//                and termination);
 //   wrongType  — the call does not fit the socket's type or pattern state
 //                (recv on PUSH, send on PULL/SUB, REQ sending twice, …);
 //   badInput   — a malformed, empty, oversize or out-of-range argument.
@@ -34,7 +37,7 @@ import Testing
 
 /// The condition a cell puts its call in.
 enum MisuseCondition: String, Sendable, CaseIterable, CustomStringConvertible {
-  case closed, shutDown, terminated, wrongType, badInput
+  case closed, shutDown, terminated, terminating, wrongType, badInput
   var description: String { rawValue }
 }
 
@@ -89,6 +92,9 @@ final class MisuseFixture {
   /// The socket under test.
   var socket: Socket { _socket! }
 
+  /// The thread blocked in `term()` (condition `.terminating`).
+  private var terminator: BackgroundThread?
+
   init(_ cell: MisuseCell) throws {
     let ctx = try Context()
     self.ctx = ctx
@@ -98,8 +104,32 @@ final class MisuseFixture {
     case .closed: try _socket?.close()
     case .shutDown: try ctx.shutdown()
     case .terminated: try ctx.destroy(linger: 0)
+    case .terminating:
+      terminator = BackgroundThread { try ctx.term() }
+      try waitUntilTerminating()
     case .wrongType, .badInput: break
     }
+  }
+
+  /// Waits until the context is terminating and, when there is a socket,
+  /// until libzmq has told it so (a non-blocking receive processes the
+  /// socket's pending commands and answers ETERM from then on), so that
+  /// every cell sees the same state.
+  private func waitUntilTerminating() throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while ContinuousClock.now < deadline {
+      do {
+        if let socket = _socket {
+          _ = try socket.recv(flags: .dontWait)
+        } else {
+          _ = try ctx.get(.ioThreads)
+        }
+      } catch let error as ZMQError where error == .eterm {
+        return
+      } catch {}
+      Thread.sleep(forTimeInterval: 0.001)
+    }
+    throw MisuseSetupError.termDidNotStart
   }
 
   /// The other sockets a cell made, kept open until the cell ends (a
@@ -125,10 +155,22 @@ final class MisuseFixture {
     return peer
   }
 
-  /// Closes every socket of the context and terminates it.
+  /// Closes every socket of the context and terminates it. For
+  /// `.terminating`, closes the sockets itself (what `term()` waits for)
+  /// and requires the blocked `term()` to finish.
   func tearDown() throws {
+    if let terminator {
+      for socket in others + [_socket].compactMap({ $0 }) { try socket.close() }
+      guard let outcome = terminator.wait(seconds: 5) else { throw MisuseSetupError.termStillBlocked }
+      try outcome.get()
+    }
     try ctx.destroy(linger: 0)
   }
+}
+
+/// The fixture could not put a cell in its condition, or not end it.
+enum MisuseSetupError: Error {
+  case termDidNotStart, termStillBlocked
 }
 
 /// Whether `thrown` is the typed error `expected`.
@@ -197,7 +239,7 @@ let badZ85Key = long(39, "0") + "~"
 
 enum MisuseMatrix {
   static let cells: [MisuseCell] =
-    contextCells + endpointCells + sendCells + receiveCells + messageCells + optionCells + monitorCells
+    contextCells + terminatingCells + endpointCells + sendCells + receiveCells + messageCells + optionCells + monitorCells
     + closeCells + asyncCells + pollerCells + proxyCells + authenticatorCells + keyCells + libraryCells
 
   // MARK: Context
@@ -246,6 +288,51 @@ enum MisuseMatrix {
       #expect($0.socket.isClosed)
     },
     row("Context.destroy", .terminated, "again", on: nil, .returns("no-op")) { try $0.ctx.destroy(linger: 0) },
+  ].flatMap { $0 }
+
+  // MARK: While another thread is blocked in term()
+
+  static let terminatingCells: [MisuseCell] = [
+    row("Context.socket", .terminating, on: nil, .zmq(.eterm)) { _ = try $0.ctx.socket(.pair) },
+    row("Context.set", .terminating, on: nil, .zmq(.eterm)) { try $0.ctx.set(.ioThreads, 2) },
+    row("Context.get", .terminating, on: nil, .zmq(.eterm)) { _ = try $0.ctx.get(.ioThreads) },
+    row("Context.shutdown", .terminating, "", .returns("no-op")) { try $0.ctx.shutdown() },
+    row("Context.term", .terminating, "from a second thread", .returns("returns at once")) { try $0.ctx.term() },
+    row("Context.destroy", .terminating, "", .returns("closes the socket; the blocked term() finishes")) {
+      try $0.ctx.destroy(linger: 0)
+      #expect($0.socket.isClosed)
+    },
+    row("Socket.bind", .terminating, "", .zmq(.eterm)) { try $0.socket.bind(uniqueInproc("misuse")) },
+    row("Socket.connect", .terminating, "", .zmq(.eterm)) { try $0.socket.connect(uniqueInproc("misuse")) },
+    row("Socket.unbind", .terminating, "", .zmq(.eterm)) { try $0.socket.unbind("inproc://misuse-never-bound") },
+    row("Socket.disconnect", .terminating, "", .zmq(.eterm)) { try $0.socket.disconnect("inproc://misuse-never-connected") },
+    row("Socket.send(String)", .terminating, "", .zmq(.eterm)) { try $0.socket.send("x") },
+    row("Socket.send(Message)", .terminating, "", .zmq(.eterm)) { try $0.socket.send(try Message("x")) },
+    row("Socket.sendMultipart", .terminating, "", .zmq(.eterm)) { try $0.socket.sendMultipart(["a", "b"]) },
+    row("Socket.recv", .terminating, "", .zmq(.eterm)) { _ = try $0.socket.recv() },
+    row("Socket.recvMessage", .terminating, "", .zmq(.eterm)) { _ = try $0.socket.recvMessage() },
+    row("Socket.recvMultipart", .terminating, "", .zmq(.eterm)) { _ = try $0.socket.recvMultipart() },
+    row("Socket.set(Int32)", .terminating, "", .zmq(.eterm)) { try $0.socket.set(.linger, 0) },
+    row("Socket.get(Bool)", .terminating, "", .zmq(.eterm)) { _ = try $0.socket.get(.rcvmore) },
+    row("Socket.setsockopt", .terminating, "", .zmq(.eterm)) { try $0.socket.setsockopt(ZMQ.LINGER, .int(0)) },
+    row("Socket.getsockopt", .terminating, "", .zmq(.eterm)) { _ = try $0.socket.getsockopt(ZMQ.LINGER) },
+    row("Socket.monitor", .terminating, "", .zmq(.eterm)) { _ = try $0.socket.monitor() },
+    row("Socket.close", .terminating, "", .returns("closes; the blocked term() finishes")) {
+      try $0.socket.close()
+      #expect($0.socket.isClosed)
+    },
+    row("Socket.receive() async", .terminating, "", .zmq(.eterm)) { _ = try await $0.socket.receive() },
+    row("Socket.sendAsync(String)", .terminating, "", .zmq(.eterm)) { try await $0.socket.sendAsync("x") },
+    row("Socket.messages (for try await)", .terminating, "", .returns("ends")) {
+      for try await _ in $0.socket.messages { Issue.record("no message can arrive") }
+    },
+    row("Poller.add", .terminating, "then wait", .zmq(.eterm)) {
+      let poller = Poller()
+      try poller.add($0.socket, events: .pollIn)
+      _ = try poller.wait(timeout: 0)
+    },
+    row("ProxyController.init", .terminating, on: nil, .zmq(.eterm)) { _ = try ProxyController(context: $0.ctx) },
+    row("Authenticator.start", .terminating, on: nil, .zmq(.eterm)) { try Authenticator(context: $0.ctx).start() },
   ].flatMap { $0 }
 
   // MARK: Endpoints
@@ -1041,7 +1128,7 @@ enum MisuseMatrix {
 @Suite struct MisuseMatrixTests {
   /// The number of cells. Change it together with the table, so that a
   /// row lost by accident is noticed.
-  static let expectedCellCount = 435
+  static let expectedCellCount = 463
 
   @Test func tableSize() {
     let cells = MisuseMatrix.cells
