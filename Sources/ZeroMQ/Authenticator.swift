@@ -696,7 +696,7 @@ extension Authenticator {
     var isRaised: Bool { raised.load(ordering: .acquiring) }
 
     func raise() {
-      raised.store(true, ordering: .releasing)
+      guard !raised.exchange(true, ordering: .acquiringAndReleasing) else { return }  // once
       semaphore.signal()
     }
 
@@ -731,7 +731,7 @@ extension Authenticator {
       let thread = try NativeThread.start {
         defer { finished.raise() }
         Handler.run(
-          context: context, shared: shared, stopEndpoint: stopEndpoint, stopping: stopping,
+          context: context, shared: shared, stopEndpoint: stopEndpoint, stopping: stopping, finished: finished,
           ready: { error in
             startError.withLock { $0 = error }
             started.raise()
@@ -774,7 +774,7 @@ extension Authenticator {
     static let maximumFrames = 32
 
     static func run(
-      context: Context, shared: Shared, stopEndpoint: String, stopping: Run.StopFlag,
+      context: Context, shared: Shared, stopEndpoint: String, stopping: Run.StopFlag, finished: Signal,
       ready: (ZMQError?) -> Void
     ) {
       let zap: Socket
@@ -792,6 +792,10 @@ extension Authenticator {
       }
       ready(nil)
       defer {
+        // Serving is over: say so before closing the sockets, because
+        // closing them is what lets a `term()` in another thread return,
+        // and by then `isRunning` must already be false.
+        finished.raise()
         // Unbinding first frees the ZAP endpoint at once (closing alone
         // frees it only when libzmq's reaper gets to the socket), so another
         // handler can start right after `stop()` returns.

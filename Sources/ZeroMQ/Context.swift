@@ -97,6 +97,17 @@ public final class Context: Sendable {
   private nonisolated(unsafe) let raw: UnsafeMutableRawPointer
   private let state = Mutex(State())
 
+  /// Raised by `shutdown()` and `term()`. libzmq only notices a shutdown
+  /// in calls that process the socket's pending commands (send, receive,
+  /// bind, connect, polling); `zmq_setsockopt` and most of
+  /// `zmq_getsockopt` would go on working. Socket option calls check this
+  /// flag so that they fail with `ETERM` like every other call, as
+  /// `shutdown()` promises.
+  private let shutDown = Atomic<Bool>(false)
+
+  /// Whether `shutdown()` or `term()` has been called.
+  var isShutDown: Bool { shutDown.load(ordering: .acquiring) }
+
   /// Creates a context with libzmq's defaults (one I/O thread, 1023 sockets
   /// at most) (`zmq_ctx_new`).
   ///
@@ -205,6 +216,7 @@ public final class Context: Sendable {
     try state.withLock { (state) throws(ZMQError) in
       guard state.phase == .active else { return }
       try CallFunnel.check(zmq_ctx_shutdown(raw))
+      shutDown.store(true, ordering: .releasing)
     }
   }
 
@@ -221,6 +233,7 @@ public final class Context: Sendable {
     let mine = state.withLock { state -> Bool in
       guard state.phase == .active else { return false }
       state.phase = .terminating
+      shutDown.store(true, ordering: .releasing)  // zmq_ctx_term shuts it down first
       return true
     }
     guard mine else { return }
@@ -244,9 +257,14 @@ public final class Context: Sendable {
   /// sockets closed with `close()`. Like `zmq_close`, this is not safe while
   /// other threads are still using those sockets: stop them first (for
   /// example with ``shutdown()`` and a join).
+  ///
+  /// While another thread is blocked in ``term()``, this closes the sockets
+  /// that hold it up, so that `term()` finishes, and returns.
   public func destroy(linger: Int32? = nil) throws {
     let open = state.withLock { state -> [SocketHandle] in
-      guard state.phase == .active else { return [] }
+      // Also while `.terminating`: the sockets still open are what that
+      // term() waits for, and closing them is the only way to release it.
+      guard state.phase != .terminated else { return [] }
       let open = Array(state.sockets.values)
       state.sockets.removeAll()
       return open

@@ -460,7 +460,7 @@ extension Socket {
   /// - Throws: ``ZMQError/enotsock`` when this socket is closed,
   ///   ``ZMQError/eterm`` when its context is shut down.
   public func stopMonitor() throws {
-    let pointer = try handle.pointer()
+    let pointer = try livePointer()
     try CallFunnel.check(zmq_socket_monitor(pointer, nil, 0))
   }
 }

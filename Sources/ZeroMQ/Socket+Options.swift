@@ -49,7 +49,7 @@ extension Socket {
   /// `NULL, 0`, the form libzmq accepts for every option.
   @inline(__always)
   func setOption(_ option: Int32, _ buffer: UnsafeRawBufferPointer) throws(ZMQError) {
-    let pointer = try handle.pointer()
+    let pointer = try livePointer()
     let base = buffer.count == 0 ? nil : buffer.baseAddress
     try CallFunnel.check(zmq_setsockopt(pointer, option, base, buffer.count))
   }
@@ -60,6 +60,13 @@ extension Socket {
   }
 
   func setOption(_ option: Int32, string value: String) throws {
+    // A string value that `getOption` could not read back (it offers at
+    // most `maximumOptionSize` bytes, NUL included) is refused here, where
+    // the mistake is made, instead of making every later read fail.
+    if ZMQ.socketOptionKinds[option] == .string && value.utf8.count >= Self.maximumOptionSize {
+      _ = try handle.pointer()
+      throw ZMQError.einval
+    }
     var value = value  // withUTF8 only copies strings that are not native UTF-8
     try value.withUTF8 { utf8 in try setOption(option, UnsafeRawBufferPointer(utf8)) }
   }
@@ -71,7 +78,7 @@ extension Socket {
   /// Reads a fixed-size (C `int`, `int64_t`, `uint64_t`) option.
   @inline(__always)
   func getOption<T: FixedWidthInteger>(_ option: Int32, as _: T.Type) throws(ZMQError) -> T {
-    let pointer = try handle.pointer()
+    let pointer = try livePointer()
     var value: T = 0
     var size = MemoryLayout<T>.size
     // ZMQ_EVENTS processes pending commands and can be interrupted.
@@ -84,7 +91,7 @@ extension Socket {
   /// keys: 32 bytes gives binary, 41 gives Z85 text); otherwise the buffer
   /// grows on `EINVAL` up to ``maximumOptionSize``.
   func getOption<R>(_ option: Int32, exactSize: Int? = nil, _ body: (UnsafeRawBufferPointer) -> R) throws(ZMQError) -> R {
-    let pointer = try handle.pointer()
+    let pointer = try livePointer()
     var capacity = exactSize ?? 256
     while true {
       let outcome = withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer -> Result<R, ZMQError> in
@@ -169,7 +176,8 @@ extension Socket {
   /// Sets a string option to the string's UTF-8 bytes, without a NUL, e.g.
   /// `try socket.set(.zapDomain, "global")` (`zmq_setsockopt`).
   ///
-  /// - Throws: the errors of the `Int32` form.
+  /// - Throws: the errors of the `Int32` form; ``ZMQError/einval`` also for
+  ///   a value of 1 MiB or more, which could not be read back.
   public func set<Access: WritableOptionAccess>(_ option: SocketOption<String, Access>, _ value: String) throws {
     try setOption(option.rawValue, string: value)
   }
@@ -336,7 +344,8 @@ extension Socket {
   /// - Throws: ``ZMQError/einval`` when the option is not an `int` option
   ///   of this socket, and the errors of ``getsockopt(_:)``.
   public func getsockoptInt(_ option: Int32) throws -> Int32 {
-    try getOption(option, as: Int32.self)
+    try Self.requireFixedSize(option)
+    return try getOption(option, as: Int32.self)
   }
 
   /// Reads a 64-bit option by its raw name (the seed's `getsockopt_bigint`);
@@ -345,7 +354,8 @@ extension Socket {
   /// - Throws: ``ZMQError/einval`` when the option is not a 64-bit option of
   ///   this socket, and the errors of ``getsockopt(_:)``.
   public func getsockoptInt64(_ option: Int32) throws -> Int64 {
-    try getOption(option, as: Int64.self)
+    try Self.requireFixedSize(option)
+    return try getOption(option, as: Int64.self)
   }
 
   /// Reads a string option by its raw name, whole (the seed's
@@ -367,6 +377,17 @@ extension Socket {
   public func getsockoptBytes(_ option: Int32) throws -> [UInt8] {
     try Self.requireVariableSize(option)
     return try getOption(option, bytesExactSize: Self.isZ85(option) ? 32 : nil)
+  }
+
+  /// Refuses to read a string or binary option as a number. libzmq copies
+  /// such a value into any buffer large enough for it, so a 4- or 8-byte
+  /// read of a short string or routing id "succeeds" with its bytes as a
+  /// meaningless integer; the option table says better.
+  static func requireFixedSize(_ option: Int32) throws(ZMQError) {
+    switch ZMQ.socketOptionKinds[option] {
+    case .string?, .bytes?, .z85?: throw .einval
+    default: return
+    }
   }
 
   /// Fails at once, instead of after growing a buffer to the limit, when

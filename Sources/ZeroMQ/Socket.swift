@@ -52,6 +52,17 @@ public final class Socket {
     try CallFunnel.check(zmq_close(pointer))
   }
 
+  /// The live libzmq socket for calls that libzmq itself does not check
+  /// for a shut-down context (socket options, `zmq_socket_monitor`):
+  /// `ENOTSOCK` once closed, then `ETERM` once the context is shut down,
+  /// so these calls fail the same way as sending and receiving do.
+  @inline(__always)
+  func livePointer() throws(ZMQError) -> UnsafeMutableRawPointer {
+    let pointer = try handle.pointer()
+    if context.isShutDown { throw .eterm }
+    return pointer
+  }
+
   /// Rejects endpoints libzmq would silently cut short at an embedded NUL
   /// (used by the generated endpoint wrappers, Generated/Socket+Wrappers.swift).
   @inline(__always)

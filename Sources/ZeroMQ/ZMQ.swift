@@ -17,7 +17,9 @@ public enum ZMQ {
   /// (`"ipc"`, `"pgm"`, `"tipc"`, `"norm"`, `"vmci"`), a security mechanism
   /// (`"curve"`, `"gssapi"`) or `"draft"`. Unknown names answer `false`.
   public static func has(_ capability: String) -> Bool {
-    zmq_has(capability) != 0
+    // A NUL would cut the name short in C: "ipc\0x" must not answer for "ipc".
+    guard !capability.utf8.contains(0) else { return false }
+    return zmq_has(capability) != 0
   }
 
   /// Whether the running libzmq has `capability` (`zmq_has`).
