@@ -121,7 +121,8 @@ sanitize: bootstrap
 	TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1:suppressions=$(CURDIR)/scripts/tsan-suppressions.txt \
 	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
 
-## fuzz: every libFuzzer target of Fuzz/ for FUZZ_SECONDS each, on the committed corpus.
+## fuzz: every libFuzzer target of Fuzz/ for FUZZ_SECONDS each, on the committed corpus: the
+## generator's readers and the runtime's decoders (Fuzz/runtime-targets.sh lists those).
 FUZZ_SECONDS ?= 60
 fuzz: bootstrap
 	bash scripts/fuzz $(FUZZ_SECONDS)

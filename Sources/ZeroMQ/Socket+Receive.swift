@@ -88,10 +88,7 @@ extension Socket {
   /// - Throws: ``MessageSizeError`` when the message is not exactly 4 bytes
   ///   (the message is consumed), and the errors of ``recv(flags:)``.
   public func recvInt(flags: RecvFlags = []) throws -> Int32? {
-    try receiveMessage(flags: flags) { bytes in
-      guard bytes.count == 4 else { throw MessageSizeError(expected: 4, received: bytes.count) }
-      return Int32(littleEndian: bytes.loadUnaligned(as: Int32.self))
-    }
+    try receiveMessage(flags: flags) { bytes in try ReceivedBytes.int32(bytes) }
   }
 
   /// Receives a 64-bit integer sent as 8 little-endian bytes (for example by
@@ -102,10 +99,7 @@ extension Socket {
   /// - Throws: ``MessageSizeError`` when the message is not exactly 8 bytes
   ///   (the message is consumed), and the errors of ``recv(flags:)``.
   public func recvInt64(flags: RecvFlags = []) throws -> Int64? {
-    try receiveMessage(flags: flags) { bytes in
-      guard bytes.count == 8 else { throw MessageSizeError(expected: 8, received: bytes.count) }
-      return Int64(littleEndian: bytes.loadUnaligned(as: Int64.self))
-    }
+    try receiveMessage(flags: flags) { bytes in try ReceivedBytes.int64(bytes) }
   }
 
   /// Receives one message part as a UTF-8 string.
@@ -118,14 +112,42 @@ extension Socket {
   ///   message was waiting.
   /// - Throws: the errors of ``recv(flags:)``.
   public func recvString(flags: RecvFlags = []) throws -> String? {
-    try receiveMessage(flags: flags) { bytes in
-      var count = bytes.count
-      if count > 0, bytes[count - 1] == 0,
-        memchr(bytes.baseAddress!, 0, count - 1) == nil
-      {
-        count -= 1
-      }
-      return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), as: UTF8.self)
+    try receiveMessage(flags: flags) { bytes in ReceivedBytes.string(bytes) }
+  }
+}
+
+/// The decoders of the typed receive calls, as pure functions of a
+/// message's bytes: the socket methods above read the message in place and
+/// hand its bytes here, and the libFuzzer targets of `Fuzz/` call them
+/// directly with arbitrary input.
+enum ReceivedBytes {
+  /// The integer of ``Socket/recvInt(flags:)``: exactly 4 bytes,
+  /// little-endian.
+  @inline(__always)
+  static func int32(_ bytes: UnsafeRawBufferPointer) throws(MessageSizeError) -> Int32 {
+    guard bytes.count == 4 else { throw MessageSizeError(expected: 4, received: bytes.count) }
+    return Int32(littleEndian: bytes.loadUnaligned(as: Int32.self))
+  }
+
+  /// The integer of ``Socket/recvInt64(flags:)``: exactly 8 bytes,
+  /// little-endian.
+  @inline(__always)
+  static func int64(_ bytes: UnsafeRawBufferPointer) throws(MessageSizeError) -> Int64 {
+    guard bytes.count == 8 else { throw MessageSizeError(expected: 8, received: bytes.count) }
+    return Int64(littleEndian: bytes.loadUnaligned(as: Int64.self))
+  }
+
+  /// The text of ``Socket/recvString(flags:)``: UTF-8 with invalid
+  /// sequences replaced by U+FFFD, after dropping a final NUL when it is the
+  /// only NUL in the message (C peers often send one).
+  @inline(__always)
+  static func string(_ bytes: UnsafeRawBufferPointer) -> String {
+    var count = bytes.count
+    if count > 0, bytes[count - 1] == 0,
+      memchr(bytes.baseAddress!, 0, count - 1) == nil
+    {
+      count -= 1
     }
+    return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), as: UTF8.self)
   }
 }
