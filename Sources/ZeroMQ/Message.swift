@@ -409,13 +409,7 @@ public final class Message {
   /// decodes them: one trailing NUL is dropped when it is the message's only
   /// NUL, and bytes that are not valid UTF-8 become U+FFFD.
   public var string: String {
-    withUnsafeBytes { bytes in
-      var count = bytes.count
-      if count > 0, bytes[count - 1] == 0, memchr(bytes.baseAddress!, 0, count - 1) == nil {
-        count -= 1
-      }
-      return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), as: UTF8.self)
-    }
+    withUnsafeBytes { bytes in ReceivedBytes.string(bytes) }
   }
 
   /// A metadata property of a received message (`zmq_msg_gets`), e.g.
