@@ -69,12 +69,7 @@ struct DoctestEmitter {
       w.raw("#sourceLocation()")
       w.line("}")
       let expected = example.expectations.map { "(\(SwiftLiteral.string($0.text)), \($0.isPattern))" }
-      w.block("if let mismatch = printed.mismatch([\(expected.joined(separator: ", "))])") { w in
-        let fileID = "ZeroMQ/" + (example.file.split(separator: "/").last.map(String.init) ?? example.file)
-        w.line("Issue.record(")
-        w.line("  Comment(rawValue: \"\(example.file):\(example.line): \" + mismatch),")
-        w.line("  sourceLocation: SourceLocation(fileID: \(SwiftLiteral.string(fileID)), filePath: \(SwiftLiteral.string(example.file)), line: \(example.line), column: 1))")
-      }
+      w.line("printed.expect([\(expected.joined(separator: ", "))], file: \(SwiftLiteral.string(example.file)), line: \(example.line))")
     }
   }
 }

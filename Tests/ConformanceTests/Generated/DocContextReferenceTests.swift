@@ -25,11 +25,7 @@ print("I/O threads: \(try context.get(.ioThreads))")
 // prints: I/O threads: 1
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("I/O threads: 1", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:44: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 44, column: 1))
-    }
+    printed.expect([("I/O threads: 1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 44)
   }
 
   @Test("socket(_:) — example 1")
@@ -46,11 +42,7 @@ print(socket.type)
 // prints: push
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("push", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:90: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 90, column: 1))
-    }
+    printed.expect([("push", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 90)
   }
 
   @Test("socket(_:) — example 2")
@@ -82,11 +74,7 @@ for type in types {
 // prints: stream 11
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("pair 0", false), ("pub 1", false), ("sub 2", false), ("req 3", false), ("rep 4", false), ("dealer 5", false), ("router 6", false), ("pull 7", false), ("push 8", false), ("xpub 9", false), ("xsub 10", false), ("stream 11", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:101: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 101, column: 1))
-    }
+    printed.expect([("pair 0", false), ("pub 1", false), ("sub 2", false), ("req 3", false), ("rep 4", false), ("dealer 5", false), ("router 6", false), ("pull 7", false), ("push 8", false), ("xpub 9", false), ("xsub 10", false), ("stream 11", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 101)
   }
 
   @Test("socket(_:) — example 3")
@@ -107,11 +95,7 @@ do {
 // prints: refused: Context was terminated
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("refused: Context was terminated", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:125: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 125, column: 1))
-    }
+    printed.expect([("refused: Context was terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 125)
   }
 
   @Test("set(_:_:) — example 1")
@@ -128,11 +112,7 @@ print(try context.get(.blocky))
 // prints: 0
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("0", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:172: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 172, column: 1))
-    }
+    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 172)
   }
 
   @Test("set(_:_:) — example 2")
@@ -150,11 +130,7 @@ print(try context.get(.ioThreads), try context.get(.maxSockets))
 // prints: 2 64
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("2 64", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:181: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 181, column: 1))
-    }
+    printed.expect([("2 64", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 181)
   }
 
   @Test("set(_:_:) — example 3")
@@ -174,11 +150,7 @@ do {
 // prints: refused
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("refused", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:191: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 191, column: 1))
-    }
+    printed.expect([("refused", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 191)
   }
 
   @Test("get(_:) — example 1")
@@ -195,11 +167,7 @@ print(maxMessageSize)
 // prints: 2147483647
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("2147483647", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:232: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 232, column: 1))
-    }
+    printed.expect([("2147483647", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 232)
   }
 
   @Test("get(_:) — example 2")
@@ -217,11 +185,7 @@ print(try context.get(.socketLimit))
 // prints matching: \d+
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("1023", false), ("\\d+", true)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:241: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 241, column: 1))
-    }
+    printed.expect([("1023", false), ("\\d+", true)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 241)
   }
 
   @Test("shutdown() — example 1")
@@ -237,11 +201,7 @@ try context.shutdown()
 try context.term()
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:276: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 276, column: 1))
-    }
+    printed.expect([], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 276)
   }
 
   @Test("shutdown() — example 2")
@@ -267,11 +227,7 @@ try pull.close()
 try context.term()
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("ETERM - Context was terminated", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:284: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 284, column: 1))
-    }
+    printed.expect([("ETERM - Context was terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 284)
   }
 
   @Test("shutdown() — example 3")
@@ -309,11 +265,7 @@ receiverDone.wait()
 try context.term()
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("receiver stopped: Context was terminated", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:303: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 303, column: 1))
-    }
+    printed.expect([("receiver stopped: Context was terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 303)
   }
 
   @Test("term() — example 1")
@@ -328,11 +280,7 @@ let context = try Context()
 try context.term()
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:363: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 363, column: 1))
-    }
+    printed.expect([], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 363)
   }
 
   @Test("term() — example 2")
@@ -359,11 +307,7 @@ print("terminated")
 // prints: terminated
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("last words", false), ("terminated", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:372: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 372, column: 1))
-    }
+    printed.expect([("last words", false), ("terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 372)
   }
 
   @Test("destroy(linger:) — example 1")
@@ -390,10 +334,6 @@ do {
 // prints: socket is closed
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("true", false), ("socket is closed", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md:427: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ContextReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 427, column: 1))
-    }
+    printed.expect([("true", false), ("socket is closed", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 427)
   }
 }

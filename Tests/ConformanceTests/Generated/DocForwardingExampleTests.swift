@@ -73,11 +73,7 @@ try frontend.close()
 try context.term()
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("Sent \"hello\"", false), ("Sent \"world\"", false), ("Forwarded \"hello\"", false), ("Forwarded \"world\"", false), ("Received \"hello\"", false), ("Received \"world\"", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md:93: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ForwardingExample.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 93, column: 1))
-    }
+    printed.expect([("Sent \"hello\"", false), ("Sent \"world\"", false), ("Forwarded \"hello\"", false), ("Forwarded \"world\"", false), ("Received \"hello\"", false), ("Received \"world\"", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 93)
   }
 
   @Test("Each role on its own thread — example 1")
@@ -173,10 +169,6 @@ for line in producerLog.all + forwarderLog.all + subscriberLog.all {
 try context.term()
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("Sent \"hello\"", false), ("Sent \"world\"", false), ("Forwarded \"hello\"", false), ("Forwarded \"world\"", false), ("Received \"hello\"", false), ("Received \"world\"", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md:159: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/ForwardingExample.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 159, column: 1))
-    }
+    printed.expect([("Sent \"hello\"", false), ("Sent \"world\"", false), ("Forwarded \"hello\"", false), ("Forwarded \"world\"", false), ("Received \"hello\"", false), ("Received \"world\"", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ForwardingExample.md", line: 159)
   }
 }

@@ -25,11 +25,7 @@ print(poller.size)
 // prints: 0
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("0", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:45: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 45, column: 1))
-    }
+    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 45)
   }
 
   @Test("size — example 1")
@@ -48,11 +44,7 @@ print(poller.size)
 // prints: 2
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("0", false), ("2", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:67: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 67, column: 1))
-    }
+    printed.expect([("0", false), ("2", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 67)
   }
 
   @Test("size — example 2")
@@ -69,11 +61,7 @@ print(poller.size)
 // prints: 0
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("0", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:79: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 79, column: 1))
-    }
+    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 79)
   }
 
   @Test("add(_:events:userData:) — example 1")
@@ -89,11 +77,7 @@ print(poller.size)
 // prints: 1
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("1", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:119: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 119, column: 1))
-    }
+    printed.expect([("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 119)
   }
 
   @Test("add(_:events:userData:) — example 2")
@@ -112,11 +96,7 @@ if let event = try poller.wait(timeout: 1000) {
 // prints: orders
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("orders", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:128: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 128, column: 1))
-    }
+    printed.expect([("orders", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 128)
   }
 
   @Test("add(_:events:userData:) — example 3")
@@ -136,11 +116,7 @@ do {
 // prints: already registered
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("already registered", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:140: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 140, column: 1))
-    }
+    printed.expect([("already registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 140)
   }
 
   @Test("modify(_:events:) — example 1")
@@ -161,11 +137,7 @@ if let event = try poller.poll() {
 // prints: [pollOut]
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("true", false), ("[pollOut]", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:182: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 182, column: 1))
-    }
+    printed.expect([("true", false), ("[pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 182)
   }
 
   @Test("remove(_:) — example 1")
@@ -188,11 +160,7 @@ do {
 // prints: not registered
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("0", false), ("not registered", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:221: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 221, column: 1))
-    }
+    printed.expect([("0", false), ("not registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 221)
   }
 
   @Test("PollerEvent — example 1")
@@ -215,11 +183,7 @@ if let event = try poller.wait(timeout: 1000) {
 // prints: [pollIn, pollOut]
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("true", false), ("42", false), ("[pollIn, pollOut]", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:248: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 248, column: 1))
-    }
+    printed.expect([("true", false), ("42", false), ("[pollIn, pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 248)
   }
 
   @Test("wait(timeout:) — example 1")
@@ -238,11 +202,7 @@ if let event = try poller.wait(timeout: 1000) {
 // prints: hello
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("hello", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:298: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 298, column: 1))
-    }
+    printed.expect([("hello", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 298)
   }
 
   @Test("wait(timeout:) — example 2")
@@ -259,11 +219,7 @@ print(event == nil ? "timed out" : "ready")
 // prints: timed out
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("timed out", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:310: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 310, column: 1))
-    }
+    printed.expect([("timed out", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 310)
   }
 
   @Test("wait(timeout:) — example 3")
@@ -286,11 +242,7 @@ for _ in 0..<4 {
 // prints: peer
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("socket", false), ("peer", false), ("socket", false), ("peer", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:322: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 322, column: 1))
-    }
+    printed.expect([("socket", false), ("peer", false), ("socket", false), ("peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 322)
   }
 
   @Test("poll() — example 1")
@@ -309,11 +261,7 @@ print(try poller.poll()?.events ?? [])
 // prints: [pollIn]
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("true", false), ("[pollIn]", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:357: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 357, column: 1))
-    }
+    printed.expect([("true", false), ("[pollIn]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 357)
   }
 
   @Test("waitAll(_:timeout:) — example 1")
@@ -338,11 +286,7 @@ for event in events {
 // prints: peer got for peer
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("2", false), ("socket got for socket", false), ("peer got for peer", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:400: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 400, column: 1))
-    }
+    printed.expect([("2", false), ("socket got for socket", false), ("peer got for peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 400)
   }
 
   @Test("waitAll(_:timeout:) — example 2")
@@ -358,11 +302,7 @@ print(try poller.waitAll(4, timeout: 50).isEmpty)
 // prints: true
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("true", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:418: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 418, column: 1))
-    }
+    printed.expect([("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 418)
   }
 
   @Test("pollAll(_:) — example 1")
@@ -381,10 +321,6 @@ print(try poller.pollAll(1).count)
 // prints: 1
 #sourceLocation()
     }
-    if let mismatch = printed.mismatch([("[\"socket\", \"peer\"]", false), ("1", false)]) {
-      Issue.record(
-        Comment(rawValue: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md:454: " + mismatch),
-        sourceLocation: SourceLocation(fileID: "ZeroMQ/PollerReference.md", filePath: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 454, column: 1))
-    }
+    printed.expect([("[\"socket\", \"peer\"]", false), ("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 454)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 import ZeroMQ
 
 /// The fixtures documentation examples ask for (`<!-- doctest: fixture=NAME -->`),
@@ -116,5 +117,15 @@ final class PrintedLines: Sendable {
       }
     }
     return nil
+  }
+
+  /// Records an issue at the example's place in its Markdown file when
+  /// what it printed differs from `expected`.
+  func expect(_ expected: [(text: String, isPattern: Bool)], file: String, line: Int) {
+    guard let mismatch = mismatch(expected) else { return }
+    let name = file.split(separator: "/").last.map(String.init) ?? file
+    Issue.record(
+      Comment(rawValue: "\(file):\(line): " + mismatch),
+      sourceLocation: SourceLocation(fileID: "ZeroMQ/" + name, filePath: file, line: line, column: 1))
   }
 }
