@@ -118,20 +118,7 @@ func expectNothingArrives(_ socket: Socket, sourceLocation: SourceLocation = #_s
     let (input, output) = (uniqueInproc("in"), uniqueInproc("out"))
     let controller = try ProxyController(context: ctx, timeout: 2000)
     let controlEndpoint = controller.endpoint
-    let exit = Locked<ProxyExit?>(nil)
-    let ready = Flag()
-    let proxy = BackgroundThread {
-      let frontend = try makeSocket(ctx, .pull)
-      let backend = try makeSocket(ctx, .push)
-      let control = try makeSocket(ctx, .pair)
-      try frontend.bind(input)
-      try backend.bind(output)
-      try control.connect(controlEndpoint)
-      ready.raise()
-      exit.set(try ZMQ.proxySteerable(frontend: frontend, backend: backend, control: control))
-      try frontend.close(); try backend.close(); try control.close()
-    }
-    #expect(ready.wait(seconds: 5))
+    let (proxy, exit) = try startSteerableProxy(ctx, input: input, output: output, control: controlEndpoint)
 
     let producer = try makeSocket(ctx, .push)
     let consumer = try makeSocket(ctx, .pull, timeout: 300)
@@ -176,20 +163,7 @@ func expectNothingArrives(_ socket: Socket, sourceLocation: SourceLocation = #_s
     let controller = try ProxyController(context: ctx, timeout: 2000)
     let controlEndpoint = controller.endpoint
     let (input, output) = (uniqueInproc("in"), uniqueInproc("out"))
-    let exit = Locked<ProxyExit?>(nil)
-    let ready = Flag()
-    let proxy = BackgroundThread {
-      let frontend = try makeSocket(ctx, .pull)
-      let backend = try makeSocket(ctx, .push)
-      let control = try makeSocket(ctx, .pair)
-      try frontend.bind(input)
-      try backend.bind(output)
-      try control.connect(controlEndpoint)
-      ready.raise()
-      exit.set(try ZMQ.proxySteerable(frontend: frontend, backend: backend, control: control))
-      try frontend.close(); try backend.close(); try control.close()
-    }
-    #expect(ready.wait(seconds: 5))
+    let (proxy, exit) = try startSteerableProxy(ctx, input: input, output: output, control: controlEndpoint)
     try controller.socket.close()
     // term() shuts the context down, waits for the proxy thread to close
     // its sockets, and must not hang.
@@ -276,4 +250,28 @@ func expectNothingArrives(_ socket: Socket, sourceLocation: SourceLocation = #_s
   func commandTexts() {
     #expect(ProxyCommand.allCases.map(\.rawValue) == ["PAUSE", "RESUME", "TERMINATE"])
   }
+}
+
+/// Runs `ZMQ.proxySteerable` on a thread of its own: PULL bound to `input`,
+/// PUSH bound to `output`, PAIR connected to `control`; returns once the
+/// sockets are set up, with the thread and where its exit will be stored.
+private func startSteerableProxy(
+  _ ctx: Context, input: String, output: String, control controlEndpoint: String,
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws -> (BackgroundThread, Locked<ProxyExit?>) {
+  let exit = Locked<ProxyExit?>(nil)
+  let ready = Flag()
+  let proxy = BackgroundThread {
+    let frontend = try makeSocket(ctx, .pull)
+    let backend = try makeSocket(ctx, .push)
+    let control = try makeSocket(ctx, .pair)
+    try frontend.bind(input)
+    try backend.bind(output)
+    try control.connect(controlEndpoint)
+    ready.raise()
+    exit.set(try ZMQ.proxySteerable(frontend: frontend, backend: backend, control: control))
+    try frontend.close(); try backend.close(); try control.close()
+  }
+  #expect(ready.wait(seconds: 5), sourceLocation: sourceLocation)
+  return (proxy, exit)
 }
