@@ -1,17 +1,6 @@
 import Synchronization
 
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 internal import CZeroMQ
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A message part you cannot build or use the way you asked.
 public enum MessageError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -144,7 +133,7 @@ public final class Message {
 
   /// Allocates the storage and lets `initialize` set it up; when that
   /// throws, the storage is released and nothing was initialized.
-  private init<E: Error>(_ initialize: (UnsafeMutablePointer<zmq_msg_t>) throws(E) -> Void) throws(E) {
+  init<E: Error>(_ initialize: (UnsafeMutablePointer<zmq_msg_t>) throws(E) -> Void) throws(E) {
     let raw = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
     do {
       try initialize(raw)
@@ -167,7 +156,7 @@ public final class Message {
   ///   ``ZMQError/enomem`` when the memory cannot be allocated.
   public convenience init(size: Int) throws {
     try self.init(unsafeUninitializedSize: size)
-    if size > 0 { memset(zmq_msg_data(raw), 0, size) }
+    if size > 0 { zmq_msg_data(raw).initializeMemory(as: UInt8.self, repeating: 0, count: size) }
   }
 
   /// Creates a message of `size` bytes without clearing them
@@ -223,7 +212,7 @@ public final class Message {
   /// - Throws: as ``reset(unsafeUninitializedSize:)`` does.
   public func reset(size: Int) throws {
     try reset(unsafeUninitializedSize: size)
-    if size > 0 { memset(zmq_msg_data(raw), 0, size) }
+    if size > 0 { zmq_msg_data(raw).initializeMemory(as: UInt8.self, repeating: 0, count: size) }
   }
 
   /// Makes the message empty, releasing its content (`zmq_msg_close` +
@@ -234,7 +223,7 @@ public final class Message {
   }
 
   /// Sets up `raw` as a message holding a copy of `buffer`'s bytes.
-  private static func initialize(_ raw: UnsafeMutablePointer<zmq_msg_t>, copying buffer: UnsafeRawBufferPointer) throws(ZMQError) {
+  static func initialize(_ raw: UnsafeMutablePointer<zmq_msg_t>, copying buffer: UnsafeRawBufferPointer) throws(ZMQError) {
     try CallFunnel.check(zmq_msg_init_size(raw, buffer.count))
     if let base = buffer.baseAddress, buffer.count > 0 {
       zmq_msg_data(raw).copyMemory(from: base, byteCount: buffer.count)
@@ -253,16 +242,6 @@ public final class Message {
   ///
   /// - Throws: ``ZMQError/enomem`` when the memory cannot be allocated.
   public convenience init(_ bytes: [UInt8]) throws {
-    try self.init { raw in
-      try bytes.withUnsafeBytes { buffer in try Message.initialize(raw, copying: buffer) }
-    }
-  }
-
-  /// Creates a message holding a copy of any contiguous bytes: `Data`,
-  /// `ArraySlice<UInt8>`, `ContiguousArray<UInt8>`, raw buffers, ….
-  ///
-  /// - Throws: ``ZMQError/enomem`` when the memory cannot be allocated.
-  public convenience init<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
     try self.init { raw in
       try bytes.withUnsafeBytes { buffer in try Message.initialize(raw, copying: buffer) }
     }
@@ -398,11 +377,6 @@ public final class Message {
   /// The message's bytes, copied into an array.
   public var bytes: [UInt8] {
     withUnsafeBytes { buffer in [UInt8](buffer) }
-  }
-
-  /// The message's bytes, copied into `Data`.
-  public var data: Data {
-    withUnsafeBytes { buffer in Data(buffer) }
   }
 
   /// The message's bytes decoded as UTF-8, as ``Socket/recvString(flags:)``

@@ -1,10 +1,3 @@
-// Data and ContiguousBytes; FoundationEssentials, where the toolchain has
-// it, avoids pulling all of Foundation (and ICU) into every client.
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 internal import CZeroMQ
 
 // Sending. Every overload hands the caller's own storage to `zmq_send`,
@@ -23,7 +16,7 @@ extension Socket {
     return sent.map { Int($0) }
   }
 
-  /// Sends an empty message (the seed's `send(null)`).
+  /// Sends an empty message (`send(null)` in the JavaScript `zmq` module).
   ///
   /// - Parameter flags: `.dontWait` to return `nil` instead of blocking,
   ///   `.sndMore` when more parts of the same message follow.
@@ -60,32 +53,6 @@ extension Socket {
     }
   }
 
-  /// Sends the bytes of a `Data` value as one message part.
-  ///
-  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
-  ///   given and the message could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
-  @discardableResult
-  public func send(_ data: Data, flags: SendFlags = []) throws -> Int? {
-    try data.withUnsafeBytes { buffer in
-      try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
-    }
-  }
-
-  /// Sends any contiguous byte storage (`ArraySlice<UInt8>`,
-  /// `ContiguousArray<UInt8>`, `UnsafeMutableRawBufferPointer`, …) as one
-  /// message part.
-  ///
-  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
-  ///   given and the message could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
-  @discardableResult
-  public func send<Bytes: ContiguousBytes>(_ bytes: Bytes, flags: SendFlags = []) throws -> Int? {
-    try bytes.withUnsafeBytes { buffer in
-      try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
-    }
-  }
-
   /// Sends a string as its UTF-8 bytes, without a terminating NUL (NULs
   /// inside the string are sent as they are).
   ///
@@ -114,7 +81,7 @@ extension Socket {
   }
 
   /// Sends a Boolean as a 32-bit integer: 4 bytes, little-endian, `1` for
-  /// `true` and `0` for `false` (as the seed does).
+  /// `true` and `0` for `false`, as the JavaScript `zmq` module does.
   ///
   /// - Returns: `4`, or `nil` when `.dontWait` was given and the message
   ///   could not be queued now.
@@ -128,7 +95,7 @@ extension Socket {
   /// ``recvInt64(flags:)``).
   ///
   /// An integer literal (`try socket.send(10)`) picks the 32-bit form, as
-  /// the seed's `send(10)` does; write `Int64(10)` for 8 bytes.
+  /// JavaScript's `send(10)` does; write `Int64(10)` for 8 bytes.
   ///
   /// - Returns: `8`, or `nil` when `.dontWait` was given and the message
   ///   could not be queued now.
