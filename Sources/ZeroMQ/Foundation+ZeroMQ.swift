@@ -36,9 +36,7 @@ extension Data: MessagePart {
 extension Socket {
   /// Sends the bytes of a `Data` value as one message part.
   ///
-  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
-  ///   given and the message could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
+  /// Returns and throws as ``send(flags:)`` does.
   @discardableResult
   public func send(_ data: Data, flags: SendFlags = []) throws -> Int? {
     try data.withUnsafeBytes { buffer in
@@ -50,9 +48,7 @@ extension Socket {
   /// `ContiguousArray<UInt8>`, `UnsafeMutableRawBufferPointer`, …) as one
   /// message part.
   ///
-  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
-  ///   given and the message could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
+  /// Returns and throws as ``send(flags:)`` does.
   @discardableResult
   public func send<Bytes: ContiguousBytes>(_ bytes: Bytes, flags: SendFlags = []) throws -> Int? {
     try bytes.withUnsafeBytes { buffer in
