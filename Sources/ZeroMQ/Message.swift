@@ -66,12 +66,10 @@ public struct MessageProperty: RawRepresentable, Hashable, Sendable, Expressible
 private final class Deallocation: Sendable {
   let count: Int
   let deallocator: @Sendable (UnsafeMutableRawBufferPointer) -> Void
-  /// Publishes the box, and everything the creating thread did before (such
-  /// as filling the buffer), to the thread that runs the deallocator. libzmq
-  /// hands the message between threads through its own lock-free queues,
-  /// which already order these accesses; this explicit release/acquire
-  /// pair makes the ordering independent of libzmq's internals and visible
-  /// to ThreadSanitizer, which cannot see into an uninstrumented libzmq.
+  /// Publishes the box, and what the creating thread did before (filling
+  /// the buffer), to the thread that runs the deallocator: libzmq's queues
+  /// already order these accesses, but this release/acquire pair does not
+  /// depend on them and is visible to ThreadSanitizer.
   private let published = Atomic<Bool>(false)
 
   init(count: Int, deallocator: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void) {
@@ -113,16 +111,13 @@ private let messageFreeCallback: @convention(c) (UnsafeMutableRawPointer?, Unsaf
 /// print(message.size)   // 5
 /// ```
 ///
-/// `Message` is a class because a `zmq_msg_t` must never be duplicated byte
-/// by byte: a copy would share libzmq's reference-counted content without
-/// counting it, and both copies would release it. A class instance has one
-/// identity and one address for its whole life, so the `zmq_msg_t` lives
-/// in storage that never moves and is closed exactly once, when the last
-/// reference goes away. Unlike a non-copyable struct, a class can be kept
-/// in arrays (``Socket/recvMultipartMessages(flags:)``), optionals and
-/// closures. Creating a `Message` allocates the object and its `zmq_msg_t`
-/// storage; receiving into an existing one, or giving it new content with
-/// ``reset(unsafeUninitializedSize:)``, allocates nothing on the Swift side.
+/// `Message` is a class because a `zmq_msg_t` must never be copied byte by
+/// byte (both copies would release libzmq's reference-counted content): the
+/// `zmq_msg_t` lives in storage that never moves and is closed once, when
+/// the last reference goes away. Unlike a non-copyable struct, a class can
+/// be kept in arrays (``Socket/recvMultipartMessages(flags:)``), optionals
+/// and closures. Creating a `Message` allocates; receiving into an existing
+/// one, or ``reset(unsafeUninitializedSize:)``, does not.
 ///
 /// Like a socket, a message must be used by one thread at a time, so it is
 /// not `Sendable`; hand it to another task or thread only when you let go
