@@ -1,12 +1,6 @@
 import Synchronization
 internal import CZeroMQ
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Shared ownership of one libzmq socket handle.
 ///
 /// The `Socket` that wraps the handle and the `Context` that created it both
@@ -168,7 +162,7 @@ public final class Context: Sendable {
     try withActive { (raw) throws(ZMQError) -> Int32 in
       // Some options legitimately read as -1 (ZMQ_THREAD_SCHED_POLICY), so
       // a failure is told apart by errno, cleared first.
-      errno = 0
+      SystemCalls.lastErrno = 0
       let value = zmq_ctx_get(raw, option)
       if value == -1 && zmq_errno() != 0 { throw ZMQError.current }
       return value

@@ -1,17 +1,6 @@
 import Synchronization
 
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 internal import CZeroMQ
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A message part you cannot build or use the way you asked.
 public enum MessageError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -77,12 +66,10 @@ public struct MessageProperty: RawRepresentable, Hashable, Sendable, Expressible
 private final class Deallocation: Sendable {
   let count: Int
   let deallocator: @Sendable (UnsafeMutableRawBufferPointer) -> Void
-  /// Publishes the box, and everything the creating thread did before (such
-  /// as filling the buffer), to the thread that runs the deallocator. libzmq
-  /// hands the message between threads through its own lock-free queues,
-  /// which already order these accesses; this explicit release/acquire
-  /// pair makes the ordering independent of libzmq's internals and visible
-  /// to ThreadSanitizer, which cannot see into an uninstrumented libzmq.
+  /// Publishes the box, and what the creating thread did before (filling
+  /// the buffer), to the thread that runs the deallocator: libzmq's queues
+  /// already order these accesses, but this release/acquire pair does not
+  /// depend on them and is visible to ThreadSanitizer.
   private let published = Atomic<Bool>(false)
 
   init(count: Int, deallocator: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void) {
@@ -124,16 +111,13 @@ private let messageFreeCallback: @convention(c) (UnsafeMutableRawPointer?, Unsaf
 /// print(message.size)   // 5
 /// ```
 ///
-/// `Message` is a class because a `zmq_msg_t` must never be duplicated byte
-/// by byte: a copy would share libzmq's reference-counted content without
-/// counting it, and both copies would release it. A class instance has one
-/// identity and one address for its whole life, so the `zmq_msg_t` lives
-/// in storage that never moves and is closed exactly once, when the last
-/// reference goes away. Unlike a non-copyable struct, a class can be kept
-/// in arrays (``Socket/recvMultipartMessages(flags:)``), optionals and
-/// closures. Creating a `Message` allocates the object and its `zmq_msg_t`
-/// storage; receiving into an existing one, or giving it new content with
-/// ``reset(unsafeUninitializedSize:)``, allocates nothing on the Swift side.
+/// `Message` is a class because a `zmq_msg_t` must never be copied byte by
+/// byte (both copies would release libzmq's reference-counted content): the
+/// `zmq_msg_t` lives in storage that never moves and is closed once, when
+/// the last reference goes away. Unlike a non-copyable struct, a class can
+/// be kept in arrays (``Socket/recvMultipartMessages(flags:)``), optionals
+/// and closures. Creating a `Message` allocates; receiving into an existing
+/// one, or ``reset(unsafeUninitializedSize:)``, does not.
 ///
 /// Like a socket, a message must be used by one thread at a time, so it is
 /// not `Sendable`; hand it to another task or thread only when you let go
@@ -144,7 +128,7 @@ public final class Message {
 
   /// Allocates the storage and lets `initialize` set it up; when that
   /// throws, the storage is released and nothing was initialized.
-  private init<E: Error>(_ initialize: (UnsafeMutablePointer<zmq_msg_t>) throws(E) -> Void) throws(E) {
+  init<E: Error>(_ initialize: (UnsafeMutablePointer<zmq_msg_t>) throws(E) -> Void) throws(E) {
     let raw = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
     do {
       try initialize(raw)
@@ -167,7 +151,7 @@ public final class Message {
   ///   ``ZMQError/enomem`` when the memory cannot be allocated.
   public convenience init(size: Int) throws {
     try self.init(unsafeUninitializedSize: size)
-    if size > 0 { memset(zmq_msg_data(raw), 0, size) }
+    if size > 0 { zmq_msg_data(raw).initializeMemory(as: UInt8.self, repeating: 0, count: size) }
   }
 
   /// Creates a message of `size` bytes without clearing them
@@ -223,7 +207,7 @@ public final class Message {
   /// - Throws: as ``reset(unsafeUninitializedSize:)`` does.
   public func reset(size: Int) throws {
     try reset(unsafeUninitializedSize: size)
-    if size > 0 { memset(zmq_msg_data(raw), 0, size) }
+    if size > 0 { zmq_msg_data(raw).initializeMemory(as: UInt8.self, repeating: 0, count: size) }
   }
 
   /// Makes the message empty, releasing its content (`zmq_msg_close` +
@@ -234,7 +218,7 @@ public final class Message {
   }
 
   /// Sets up `raw` as a message holding a copy of `buffer`'s bytes.
-  private static func initialize(_ raw: UnsafeMutablePointer<zmq_msg_t>, copying buffer: UnsafeRawBufferPointer) throws(ZMQError) {
+  static func initialize(_ raw: UnsafeMutablePointer<zmq_msg_t>, copying buffer: UnsafeRawBufferPointer) throws(ZMQError) {
     try CallFunnel.check(zmq_msg_init_size(raw, buffer.count))
     if let base = buffer.baseAddress, buffer.count > 0 {
       zmq_msg_data(raw).copyMemory(from: base, byteCount: buffer.count)
@@ -253,16 +237,6 @@ public final class Message {
   ///
   /// - Throws: ``ZMQError/enomem`` when the memory cannot be allocated.
   public convenience init(_ bytes: [UInt8]) throws {
-    try self.init { raw in
-      try bytes.withUnsafeBytes { buffer in try Message.initialize(raw, copying: buffer) }
-    }
-  }
-
-  /// Creates a message holding a copy of any contiguous bytes: `Data`,
-  /// `ArraySlice<UInt8>`, `ContiguousArray<UInt8>`, raw buffers, ….
-  ///
-  /// - Throws: ``ZMQError/enomem`` when the memory cannot be allocated.
-  public convenience init<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
     try self.init { raw in
       try bytes.withUnsafeBytes { buffer in try Message.initialize(raw, copying: buffer) }
     }
@@ -398,11 +372,6 @@ public final class Message {
   /// The message's bytes, copied into an array.
   public var bytes: [UInt8] {
     withUnsafeBytes { buffer in [UInt8](buffer) }
-  }
-
-  /// The message's bytes, copied into `Data`.
-  public var data: Data {
-    withUnsafeBytes { buffer in Data(buffer) }
   }
 
   /// The message's bytes decoded as UTF-8, as ``Socket/recvString(flags:)``

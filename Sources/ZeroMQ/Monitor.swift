@@ -1,10 +1,3 @@
-// ContiguousBytes; FoundationEssentials, where the toolchain has it,
-// avoids pulling all of Foundation (and ICU) into every client.
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 import Synchronization
 internal import CZeroMQ
 
@@ -119,29 +112,6 @@ public struct MonitorEvent: Hashable, Sendable, CustomStringConvertible {
       if let error { text += " (error \(error.name ?? String(error.code)))" } else { text += " (value \(value))" }
     }
     return text
-  }
-
-  /// Decodes a monitor message as libzmq 4.x sends it (monitor protocol
-  /// version 1): a first frame of 6 bytes — the event code as a 16-bit
-  /// integer, then the value as a 32-bit integer, both in the host's byte
-  /// order (little-endian on x86-64 and ARM64) — and a second frame holding
-  /// the endpoint as text.
-  ///
-  /// This is a pure function of the two frames' bytes: the socket monitor
-  /// uses it for every message, and it can be fed anything.
-  ///
-  /// - Throws: ``MonitorEventDecodingError`` when the first frame is not 6
-  ///   bytes, the event code is zero, has several bits set or is not a
-  ///   known event, or the endpoint is not valid UTF-8.
-  public static func decode<First: ContiguousBytes, Second: ContiguousBytes>(
-    first: First, second: Second
-  ) throws(MonitorEventDecodingError) -> MonitorEvent {
-    let result = first.withUnsafeBytes { first in
-      second.withUnsafeBytes { second in
-        Result { () throws(MonitorEventDecodingError) in try decode(first, second) }
-      }
-    }
-    return try result.get()
   }
 
   /// The decoder proper, over raw bytes.
@@ -315,11 +285,7 @@ public final class SocketMonitor {
         if watched.contains(event.event) { return event }
         continue
       }
-      var remaining: Int {
-        guard let deadline else { return -1 }
-        let (seconds, attoseconds) = max(deadline - .now, .zero).components
-        return Int(seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-      }
+      var remaining: Int { deadline.map { Int((($0 - .now).zmqMilliseconds)) } ?? -1 }
       if remaining == 0 { return nil }
       var item = zmq_pollitem_t(socket: pointer, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
       // Restarted after a signal with the time that is left.

@@ -34,6 +34,10 @@ public struct PollerEvent {
 /// before the next poll and never reported. The poller holds its sockets and
 /// their user data strongly until they are removed. Like its sockets, a
 /// poller must be used by one thread at a time.
+///
+/// The methods are those of the poller of the JavaScript `zmq` module the
+/// API was modelled on: `add`, `modify`, `remove`, `wait`, `poll`,
+/// `wait_all` (``waitAll(_:timeout:)``) and `poll_all` (``pollAll(_:)``).
 public final class Poller {
   /// A registered socket; kept in step with `items` (same index).
   private struct Member {
@@ -81,7 +85,7 @@ public final class Poller {
     return index
   }
 
-  /// Registers a socket for the given events (the seed's `add`).
+  /// Registers a socket for the given events.
   ///
   /// - Parameters:
   ///   - socket: the socket to watch.
@@ -98,8 +102,8 @@ public final class Poller {
     items.append(zmq_pollitem_t(socket: pointer, fd: 0, events: events.rawValue, revents: 0))
   }
 
-  /// Changes the events a registered socket is watched for (the seed's
-  /// `modify`); its user data stays.
+  /// Changes the events a registered socket is watched for; its user data
+  /// stays.
   ///
   /// - Throws: ``ZMQError/einval`` when the socket is not registered,
   ///   ``ZMQError/enotsock`` when it is closed.
@@ -108,7 +112,7 @@ public final class Poller {
     items[index].events = events.rawValue
   }
 
-  /// Unregisters a socket and releases its user data (the seed's `remove`).
+  /// Unregisters a socket and releases its user data.
   ///
   /// - Throws: ``ZMQError/einval`` when the socket is not registered,
   ///   ``ZMQError/enotsock`` when it is closed (closed sockets are dropped
@@ -122,7 +126,7 @@ public final class Poller {
   }
 
   /// Waits up to `timeout` milliseconds for a registered socket to become
-  /// ready and reports one of them (the seed's `wait`).
+  /// ready and reports one of them.
   ///
   /// - Parameter timeout: milliseconds; `0` returns at once, `-1` waits
   ///   without limit.
@@ -145,14 +149,14 @@ public final class Poller {
     return nil
   }
 
-  /// Reports one socket that is ready now, without waiting (the seed's
-  /// `poll`; `wait(timeout: 0)`).
+  /// Reports one socket that is ready now, without waiting
+  /// (`wait(timeout: 0)`).
   public func poll() throws -> PollerEvent? {
     try wait(timeout: 0)
   }
 
   /// Waits up to `timeout` milliseconds for registered sockets to become
-  /// ready and reports up to `maximum` of them (the seed's `wait_all`).
+  /// ready and reports up to `maximum` of them.
   ///
   /// - Parameters:
   ///   - maximum: the most events to return.
@@ -179,7 +183,7 @@ public final class Poller {
   }
 
   /// Reports up to `maximum` sockets that are ready now, without waiting
-  /// (the seed's `poll_all`; `waitAll(maximum, timeout: 0)`).
+  /// (`waitAll(maximum, timeout: 0)`).
   public func pollAll(_ maximum: Int) throws -> [PollerEvent] {
     try waitAll(maximum, timeout: 0)
   }
@@ -194,7 +198,7 @@ public final class Poller {
   private func pollItems(timeout: Int) throws(ZMQError) -> Int {
     dropClosed()
     if items.isEmpty && timeout < 0 { throw .efault }
-    let start = timeout > 0 ? ContinuousClock.now : nil
+    let deadline = timeout > 0 ? ContinuousClock.now + .milliseconds(timeout) : nil
     var remaining = timeout
     while true {
       let result = items.withUnsafeMutableBufferPointer { items in
@@ -203,11 +207,7 @@ public final class Poller {
       if result >= 0 { return Int(result) }
       let error = ZMQError.current
       guard error == .eintr else { throw error }
-      if let start {
-        let elapsed = ContinuousClock.now - start
-        let elapsedMilliseconds = Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
-        remaining = max(0, timeout - elapsedMilliseconds)
-      }
+      if let deadline { remaining = Int((deadline - .now).zmqMilliseconds) }
     }
   }
 }

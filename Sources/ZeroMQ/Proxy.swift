@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 internal import CZeroMQ
 
 /// How a steerable proxy (``ZMQ/proxySteerable(frontend:backend:capture:control:)``)
@@ -230,7 +225,7 @@ public final class ProxyController {
   ///     the proxy's control socket has connected.
   /// - Throws: the errors of ``Context/socket(_:)`` and ``Socket/bind(_:)``.
   public init(context: Context, endpoint: String? = nil, timeout: Int32 = -1) throws {
-    let endpoint = endpoint ?? "inproc://zeromq-swift.proxy-control.\(UUID().uuidString)"
+    let endpoint = endpoint ?? InternalEndpoint.unique("proxy-control")
     let socket = try context.socket(.pair)
     try socket.set(.linger, 0)
     try socket.set(.sndtimeo, timeout)

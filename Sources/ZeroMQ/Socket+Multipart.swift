@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 internal import CZeroMQ
 
 /// A value that can be one part of a multipart message sent with
@@ -54,13 +49,6 @@ extension ArraySlice: MessagePart where Element == UInt8 {
 
 extension ContiguousArray: MessagePart where Element == UInt8 {
   /// The array's bytes.
-  public func withUnsafeMessagePartBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-    try withUnsafeBytes(body)
-  }
-}
-
-extension Data: MessagePart {
-  /// The bytes of the data value.
   public func withUnsafeMessagePartBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
     try withUnsafeBytes(body)
   }
@@ -161,15 +149,16 @@ extension Socket {
     try sendParts(parts, flags: flags) { (part: any MessagePart, flags) in try sendPart(part, flags: flags) }
   }
 
-  /// Sends a multipart message; the same as `sendMultipart(_:flags:)`.
+  /// The former spelling of `sendMultipart(_:flags:)`.
+  @available(*, deprecated, renamed: "sendMultipart(_:flags:)")
   @discardableResult
   public func send<Parts: Sequence>(multipart parts: Parts, flags: SendFlags = []) throws -> Int?
   where Parts.Element: MessagePart {
     try sendMultipart(parts, flags: flags)
   }
 
-  /// Sends a multipart message whose parts have different types; the same
-  /// as `sendMultipart(_:flags:)`.
+  /// The former spelling of `sendMultipart(_:flags:)`.
+  @available(*, deprecated, renamed: "sendMultipart(_:flags:)")
   @discardableResult
   public func send<Parts: Sequence>(multipart parts: Parts, flags: SendFlags = []) throws -> Int?
   where Parts.Element == any MessagePart {

@@ -1,11 +1,5 @@
 internal import CZeroMQ
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// A received message did not have the size the receive call decodes:
 /// ``Socket/recvInt(flags:)`` needs exactly 4 bytes and
 /// ``Socket/recvInt64(flags:)`` exactly 8.
@@ -39,7 +33,7 @@ extension Socket {
   /// message on the stack; `body` reads the message's bytes in place.
   /// Returns `nil` when `.dontWait` was given and nothing was waiting.
   @inline(__always)
-  func receiveMessage<R>(flags: RecvFlags, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+  func withReceivedPart<R>(flags: RecvFlags, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
     let pointer = try handle.pointer()
     let dontWait = flags.contains(.dontWait)
     return try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { storage -> R? in
@@ -54,7 +48,7 @@ extension Socket {
     }
   }
 
-  /// Receives one message part as bytes (the seed's `recv`).
+  /// Receives one message part as bytes.
   ///
   /// - Parameter flags: `.dontWait` to return `nil` instead of waiting.
   /// - Returns: the message's bytes, or `nil` when `.dontWait` was given
@@ -65,7 +59,7 @@ extension Socket {
   ///   ``ZMQError/eterm`` when the context is shut down (also waking a
   ///   blocked call), ``ZMQError/enotsock`` after `close()`.
   public func recv(flags: RecvFlags = []) throws -> [UInt8]? {
-    try receiveMessage(flags: flags) { bytes in
+    try withReceivedPart(flags: flags) { bytes in
       // One allocation and one copy. Array(_: UnsafeBufferPointer) is
       // specialised for UInt8; the unsafeUninitializedCapacity initialiser
       // looked up type metadata at run time on every call (~400
@@ -74,10 +68,18 @@ extension Socket {
     }
   }
 
-  /// Receives one message part as bytes; the same as ``recv(flags:)``, named
-  /// after the seed's `recv_uint8ffarray`.
+  /// The same as ``recv(flags:)``, under the name of the JavaScript `zmq`
+  /// module's `recv_uint8ffarray` the API was modelled on.
+  @inline(__always)
   public func recvBytes(flags: RecvFlags = []) throws -> [UInt8]? {
     try recv(flags: flags)
+  }
+
+  /// The former name of ``withReceivedPart(flags:_:)``, still called by the
+  /// async receive path.
+  @inline(__always)
+  func receiveMessage<R>(flags: RecvFlags, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+    try withReceivedPart(flags: flags, body)
   }
 
   /// Receives a 32-bit integer sent as 4 little-endian bytes (for example by
@@ -88,7 +90,7 @@ extension Socket {
   /// - Throws: ``MessageSizeError`` when the message is not exactly 4 bytes
   ///   (the message is consumed), and the errors of ``recv(flags:)``.
   public func recvInt(flags: RecvFlags = []) throws -> Int32? {
-    try receiveMessage(flags: flags) { bytes in try ReceivedBytes.int32(bytes) }
+    try withReceivedPart(flags: flags) { bytes in try ReceivedBytes.int32(bytes) }
   }
 
   /// Receives a 64-bit integer sent as 8 little-endian bytes (for example by
@@ -99,7 +101,7 @@ extension Socket {
   /// - Throws: ``MessageSizeError`` when the message is not exactly 8 bytes
   ///   (the message is consumed), and the errors of ``recv(flags:)``.
   public func recvInt64(flags: RecvFlags = []) throws -> Int64? {
-    try receiveMessage(flags: flags) { bytes in try ReceivedBytes.int64(bytes) }
+    try withReceivedPart(flags: flags) { bytes in try ReceivedBytes.int64(bytes) }
   }
 
   /// Receives one message part as a UTF-8 string.
@@ -112,7 +114,7 @@ extension Socket {
   ///   message was waiting.
   /// - Throws: the errors of ``recv(flags:)``.
   public func recvString(flags: RecvFlags = []) throws -> String? {
-    try receiveMessage(flags: flags) { bytes in ReceivedBytes.string(bytes) }
+    try withReceivedPart(flags: flags) { bytes in ReceivedBytes.string(bytes) }
   }
 }
 
@@ -144,7 +146,7 @@ enum ReceivedBytes {
   static func string(_ bytes: UnsafeRawBufferPointer) -> String {
     var count = bytes.count
     if count > 0, bytes[count - 1] == 0,
-      memchr(bytes.baseAddress!, 0, count - 1) == nil
+      !SystemCalls.containsZeroByte(UnsafeRawBufferPointer(rebasing: bytes[0..<(count - 1)]))
     {
       count -= 1
     }

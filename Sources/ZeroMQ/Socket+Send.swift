@@ -1,16 +1,10 @@
-// Data and ContiguousBytes; FoundationEssentials, where the toolchain has
-// it, avoids pulling all of Foundation (and ICU) into every client.
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 internal import CZeroMQ
 
 // Sending. Every overload hands the caller's own storage to `zmq_send`,
 // which copies it once into the outgoing message; nothing is copied or
 // allocated on the Swift side. Integers go out little-endian whatever the
-// host, so any peer can decode them.
+// host, so any peer can decode them. `send(flags:)` documents the result
+// and the errors every overload shares.
 
 extension Socket {
   /// The single send path: `zmq_send` through the funnel.
@@ -23,7 +17,7 @@ extension Socket {
     return sent.map { Int($0) }
   }
 
-  /// Sends an empty message (the seed's `send(null)`).
+  /// Sends an empty message (`send(null)` in the JavaScript `zmq` module).
   ///
   /// - Parameter flags: `.dontWait` to return `nil` instead of blocking,
   ///   `.sndMore` when more parts of the same message follow.
@@ -40,9 +34,7 @@ extension Socket {
 
   /// Sends the bytes of a raw buffer as one message part.
   ///
-  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
-  ///   given and the message could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
+  /// Returns and throws as ``send(flags:)`` does.
   @discardableResult
   public func send(_ buffer: UnsafeRawBufferPointer, flags: SendFlags = []) throws -> Int? {
     try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
@@ -50,9 +42,7 @@ extension Socket {
 
   /// Sends a byte array as one message part.
   ///
-  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
-  ///   given and the message could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
+  /// Returns and throws as ``send(flags:)`` does.
   @discardableResult
   public func send(_ bytes: [UInt8], flags: SendFlags = []) throws -> Int? {
     try bytes.withUnsafeBytes { buffer throws(ZMQError) in
@@ -60,38 +50,10 @@ extension Socket {
     }
   }
 
-  /// Sends the bytes of a `Data` value as one message part.
-  ///
-  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
-  ///   given and the message could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
-  @discardableResult
-  public func send(_ data: Data, flags: SendFlags = []) throws -> Int? {
-    try data.withUnsafeBytes { buffer in
-      try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
-    }
-  }
-
-  /// Sends any contiguous byte storage (`ArraySlice<UInt8>`,
-  /// `ContiguousArray<UInt8>`, `UnsafeMutableRawBufferPointer`, …) as one
-  /// message part.
-  ///
-  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
-  ///   given and the message could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
-  @discardableResult
-  public func send<Bytes: ContiguousBytes>(_ bytes: Bytes, flags: SendFlags = []) throws -> Int? {
-    try bytes.withUnsafeBytes { buffer in
-      try sendBuffer(buffer.baseAddress, buffer.count, flags: flags)
-    }
-  }
-
   /// Sends a string as its UTF-8 bytes, without a terminating NUL (NULs
   /// inside the string are sent as they are).
   ///
-  /// - Returns: the number of bytes sent, or `nil` when `.dontWait` was
-  ///   given and the message could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
+  /// Returns and throws as ``send(flags:)`` does.
   @discardableResult
   public func send(_ string: String, flags: SendFlags = []) throws -> Int? {
     var string = string  // withUTF8 only copies strings that are not native UTF-8
@@ -103,9 +65,8 @@ extension Socket {
   /// Sends a 32-bit integer as 4 bytes, little-endian (read it back with
   /// ``recvInt(flags:)``).
   ///
-  /// - Returns: `4`, or `nil` when `.dontWait` was given and the message
-  ///   could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
+  /// Returns `4` (`nil` when `.dontWait` would block); throws as
+  /// ``send(flags:)`` does.
   @discardableResult
   public func send(_ value: Int32, flags: SendFlags = []) throws -> Int? {
     try withUnsafeBytes(of: value.littleEndian) { buffer throws(ZMQError) in
@@ -114,11 +75,10 @@ extension Socket {
   }
 
   /// Sends a Boolean as a 32-bit integer: 4 bytes, little-endian, `1` for
-  /// `true` and `0` for `false` (as the seed does).
+  /// `true` and `0` for `false`, as the JavaScript `zmq` module does.
   ///
-  /// - Returns: `4`, or `nil` when `.dontWait` was given and the message
-  ///   could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
+  /// Returns `4` (`nil` when `.dontWait` would block); throws as
+  /// ``send(flags:)`` does.
   @discardableResult
   public func send(_ value: Bool, flags: SendFlags = []) throws -> Int? {
     try send(Int32(value ? 1 : 0), flags: flags)
@@ -128,11 +88,10 @@ extension Socket {
   /// ``recvInt64(flags:)``).
   ///
   /// An integer literal (`try socket.send(10)`) picks the 32-bit form, as
-  /// the seed's `send(10)` does; write `Int64(10)` for 8 bytes.
+  /// JavaScript's `send(10)` does; write `Int64(10)` for 8 bytes.
   ///
-  /// - Returns: `8`, or `nil` when `.dontWait` was given and the message
-  ///   could not be queued now.
-  /// - Throws: the errors of ``send(flags:)``.
+  /// Returns `8` (`nil` when `.dontWait` would block); throws as
+  /// ``send(flags:)`` does.
   @discardableResult
   @_disfavoredOverload
   public func send(_ value: Int64, flags: SendFlags = []) throws -> Int? {

@@ -1,6 +1,7 @@
 internal import CZeroMQ
 
-/// The library-level namespace, as the seed's `zmq` module: `ZMQ.version()`,
+/// The library-level namespace, as the `zmq` object of the JavaScript `zmq`
+/// module the API was modelled on: `ZMQ.version()`,
 /// `ZMQ.has(_:)` and a raw constant for every integer `ZMQ_*` macro of
 /// libzmq's header and every error code (`ZMQ.PUSH`, `ZMQ.LINGER`,
 /// `ZMQ.ETERM`, …; generated into `Generated/Constants.swift`).
