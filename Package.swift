@@ -40,14 +40,14 @@ let package = Package(
     // MARK: Benchmarks: libzmq's perf tools over the binding (bench/run compares them with bench/c)
     .executableTarget(name: "zmq-perf", dependencies: ["ZeroMQ"], path: "Sources/zmq-perf"),
 
-    // MARK: The seed's full example: producer → forwarder → subscriber
+    // MARK: The forwarding example (the JavaScript zmq module's, in Swift): producer → forwarder → subscriber
     .target(name: "ExampleSupport", dependencies: ["ZeroMQ"]),
     .executableTarget(name: "zmq-forwarder", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-subscriber", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-producer", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .testTarget(name: "ExampleTests", dependencies: ["zmq-forwarder", "zmq-subscriber", "zmq-producer", "zmq-lazy-pirate"]),
 
-    // MARK: Reliability programs (issue 7): leak soak, million-message load, Lazy Pirate REQ/REP under faults
+    // MARK: Reliability programs: leak soak, million-message load, Lazy Pirate REQ/REP under faults
     .executableTarget(name: "zmq-soak", dependencies: ["ZeroMQ"]),
     .executableTarget(name: "zmq-load", dependencies: ["ZeroMQ"]),
     .executableTarget(name: "zmq-lazy-pirate", dependencies: ["ZeroMQ", "ExampleSupport"]),

@@ -73,9 +73,9 @@ func compose(_ buffer: UnsafeMutableRawBufferPointer, pipe: UInt32, sequence: UI
   buffer.storeBytes(of: pipe.littleEndian, toByteOffset: 0, as: UInt32.self)
   buffer.storeBytes(of: sequence.littleEndian, toByteOffset: 4, as: UInt64.self)
   let payload = 8 + Int(sequence % 64)
-  let seed = UInt8(truncatingIfNeeded: sequence &* 31 &+ UInt64(pipe) &* 7)
+  let first = UInt8(truncatingIfNeeded: sequence &* 31 &+ UInt64(pipe) &* 7)
   for index in 0..<payload {
-    buffer[headerSize + index] = seed &+ UInt8(truncatingIfNeeded: index)
+    buffer[headerSize + index] = first &+ UInt8(truncatingIfNeeded: index)
   }
   return headerSize + payload
 }

@@ -1,12 +1,12 @@
-// zmq-subscriber: the receiving end of the seed's three-process example.
+// zmq-subscriber: the receiving end of the three-process forwarding example.
 //
 // Connects a SUB socket to the forwarder's PUB socket, subscribes to every
 // message (the empty prefix) and prints `Received "<message>"` for each one,
-// as the seed's `subscriber.js` does.
+// as the JavaScript example's `subscriber.js` does.
 //
 // Like every SUB socket, it only gets messages published after its
 // subscription has reached the publisher; messages sent before that are
-// dropped by the publisher, by design.
+// dropped by the publisher, as PUB/SUB intends.
 //
 // A connection whose peer vanished without a word (its host crashed or was
 // cut off for good) looks like an idle one to TCP, so a subscriber can wait
