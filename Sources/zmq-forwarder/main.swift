@@ -7,9 +7,8 @@
 // watches the frontend and the loop forwards one message per wake-up, as the
 // JavaScript example's `server.js` does, printing `Forwarded "<message>"` for each.
 //
-// It runs until it has forwarded `--count` messages, or until SIGINT or
-// SIGTERM; both ways end with the sockets closed and the context terminated,
-// and exit status 0.
+// It stops after `--count` messages or on SIGINT/SIGTERM (`shutDownOnSignals`),
+// closing up and exiting 0 either way.
 
 import ExampleSupport
 import ZeroMQ

@@ -22,13 +22,9 @@
 
 import Foundation
 import Synchronization
+import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// How long any single receive or send may wait.
 let timeout: Int32 = 10_000
@@ -337,9 +333,7 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) async -> Outcome {
 // MARK: - Command line
 
 func usage() -> Never {
-  FileHandle.standardError.write(
-    "usage: zmq-load [--count N] [--pipes P] [--only \(allScenarios.map(\.name).joined(separator: "|"))]...\n"
-      .data(using: .utf8)!)
+  printError("usage: zmq-load [--count N] [--pipes P] [--only \(allScenarios.map(\.name).joined(separator: "|"))]...")
   exit(2)
 }
 

@@ -3,13 +3,9 @@
 // identical lines.
 
 import Dispatch
+import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Microseconds on the monotonic clock, like libzmq's `zmq_stopwatch_start`.
 @inline(__always)
@@ -29,12 +25,6 @@ func fail(_ message: String, status: Int32 = 1) -> Never {
   fflush(nil)
   printError(message)
   exit(status)
-}
-
-/// Writes a line to standard error (unbuffered, as C's stderr).
-func printError(_ message: String) {
-  var line = message + "\n"
-  line.withUTF8 { utf8 in _ = write(2, utf8.baseAddress, utf8.count) }
 }
 
 /// What libzmq's tools print, and their exit status, when a message of the
