@@ -277,7 +277,8 @@ import Testing
     #expect(try s.probeOption(ZMQ.MAXMSGSIZE) == .int64(-1))
     #expect(try s.probeOption(ZMQ.LAST_ENDPOINT) == .string(""))
     try s.set(.routingId, "rid")
-    #expect(try s.probeOption(ZMQ.ROUTING_ID) == .string("rid"))  // binary reads as a string first, like the JavaScript module
+    // Binary reads as a string first, as in the JavaScript module.
+    #expect(try s.probeOption(ZMQ.ROUTING_ID) == .string("rid"))
     #expect(throws: ZMQError.einval) { try s.probeOption(9999) }
     try s.close()
     #expect(throws: ZMQError.enotsock) { try s.probeOption(ZMQ.LINGER) }
