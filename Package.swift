@@ -38,18 +38,19 @@ let package = Package(
     .executableTarget(name: "zmq-info", dependencies: ["ZeroMQ"]),
 
     // MARK: Benchmarks: libzmq's perf tools over the binding (bench/run compares them with bench/c)
-    .executableTarget(name: "zmq-perf", dependencies: ["ZeroMQ"], path: "Sources/zmq-perf"),
+    .executableTarget(name: "zmq-perf", dependencies: ["ZeroMQ", "ExampleSupport"], path: "Sources/zmq-perf"),
 
-    // MARK: The seed's full example: producer → forwarder → subscriber
+    // MARK: The forwarding example (the JavaScript zmq module's, in Swift): producer → forwarder → subscriber
+    // What the programs share (flags, errors, signals, the C-library import); the library never depends on it.
     .target(name: "ExampleSupport", dependencies: ["ZeroMQ"]),
     .executableTarget(name: "zmq-forwarder", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-subscriber", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-producer", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .testTarget(name: "ExampleTests", dependencies: ["zmq-forwarder", "zmq-subscriber", "zmq-producer", "zmq-lazy-pirate"]),
 
-    // MARK: Reliability programs (issue 7): leak soak, million-message load, Lazy Pirate REQ/REP under faults
-    .executableTarget(name: "zmq-soak", dependencies: ["ZeroMQ"]),
-    .executableTarget(name: "zmq-load", dependencies: ["ZeroMQ"]),
+    // MARK: Reliability programs: leak soak, million-message load, Lazy Pirate REQ/REP under faults
+    .executableTarget(name: "zmq-soak", dependencies: ["ZeroMQ", "ExampleSupport"]),
+    .executableTarget(name: "zmq-load", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-lazy-pirate", dependencies: ["ZeroMQ", "ExampleSupport"]),
 
     // MARK: The generator

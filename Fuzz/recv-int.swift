@@ -1,6 +1,6 @@
 // libFuzzer target: the integer decoding of Socket.recvInt (exactly 4
 // bytes, little-endian) and Socket.recvInt64 (exactly 8 bytes,
-// little-endian), DESIGN §4. The input is one message's bytes. Properties:
+// little-endian), as the API defines them. The input is one message's bytes. Properties:
 // - each decoder accepts exactly its documented size and otherwise throws
 //   MessageSizeError naming both sizes;
 // - an accepted value is the little-endian reading of the bytes (checked

@@ -25,7 +25,7 @@ func splitFrames(_ input: UnsafeRawBufferPointer) -> [[UInt8]] {
   return frames
 }
 
-/// The inverse of ``splitFrames(_:)``, for writing seeds and checking
+/// The inverse of ``splitFrames(_:)``, for writing corpus entries and checking
 /// round trips: every frame but the last must be shorter than 255 bytes.
 func joinFrames(_ frames: [[UInt8]]) -> [UInt8] {
   var bytes: [UInt8] = []

@@ -1,16 +1,10 @@
-// What the three programs of the forwarding example share: reading flags,
-// reporting errors, and stopping cleanly on SIGINT/SIGTERM.
+// What the package's command-line programs share: reading flags, reporting
+// errors, and stopping cleanly on SIGINT/SIGTERM. Platform.swift holds the
+// C-library import and the standard-error writer.
 
 import Dispatch
 import ZeroMQ
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-@preconcurrency import Darwin
-#endif
 
 /// One command-line program of the example: its name and usage text.
 public struct ExampleTool: Sendable {
@@ -25,7 +19,7 @@ public struct ExampleTool: Sendable {
   /// Prints `message` and the usage to stderr and exits with status 2 (a
   /// command-line error).
   public func usageError(_ message: String) -> Never {
-    fputs("\(name): \(message)\n\(usage)", stderr)
+    printError("\(name): \(message)\n\(usage)", terminator: "")
     exit(2)
   }
 
@@ -81,14 +75,14 @@ public struct ExampleTool: Sendable {
   /// each line at once), prints a failure as `error: <description>` on
   /// stderr and exits 1, or exits 0.
   public func run(_ body: () throws -> Void) -> Never {
-    setvbuf(stdout, nil, _IOLBF, 0)
+    lineBufferStandardOutput()
     do {
       try body()
     } catch let failure as ExampleFailure {
-      fputs("error: \(failure.error.description) (\(failure.doing))\n", stderr)
+      printError("error: \(failure.error.description) (\(failure.doing))")
       exit(1)
     } catch {
-      fputs("error: \(error)\n", stderr)
+      printError("error: \(error)")
       exit(1)
     }
     exit(0)

@@ -1,14 +1,14 @@
-// zmq-forwarder: the middle of the seed's three-process example.
+// zmq-forwarder: the middle of the three-process forwarding example
+// (the JavaScript `zmq` module's example, in Swift).
 //
 // Producers PUSH messages to this process's PULL socket (the "frontend");
 // every message is published again, unchanged, on a PUB socket (the
 // "backend") that any number of subscribers can connect to. A `Poller`
 // watches the frontend and the loop forwards one message per wake-up, as the
-// seed's `server.js` does, printing `Forwarded "<message>"` for each.
+// JavaScript example's `server.js` does, printing `Forwarded "<message>"` for each.
 //
-// It runs until it has forwarded `--count` messages, or until SIGINT or
-// SIGTERM; both ways end with the sockets closed and the context terminated,
-// and exit status 0.
+// It stops after `--count` messages or on SIGINT/SIGTERM (`shutDownOnSignals`),
+// closing up and exiting 0 either way.
 
 import ExampleSupport
 import ZeroMQ

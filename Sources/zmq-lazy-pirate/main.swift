@@ -25,13 +25,6 @@ import Dispatch
 import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-@preconcurrency import Darwin
-#endif
 
 let tool = ExampleTool(name: "zmq-lazy-pirate", usage: """
   usage: zmq-lazy-pirate client [--connect ENDPOINT] [--requests N] [--timeout MS]
@@ -175,7 +168,7 @@ func runClient(_ options: ClientOptions) throws -> Int32 {
       } catch let error as ZMQError where error == .eagain {
         print("no reply to request \(request) within \(options.timeout) ms")
       } catch let error as ZMQError where error == .eterm {
-        fputs("zmq-lazy-pirate: interrupted during request \(request)\n", stderr)
+        printError("zmq-lazy-pirate: interrupted during request \(request)")
         status = 1
         break requests
       }
@@ -188,9 +181,9 @@ func runClient(_ options: ClientOptions) throws -> Int32 {
       // throw it away (with anything still queued in it) and start over.
       try socket.close()
       if retriesLeft == 0 {
-        fputs(
+        printError(
           "zmq-lazy-pirate: no reply to request \(request) after \(options.retries) retries of \(options.timeout) ms; "
-            + "the server at \(options.endpoint) seems to be offline, giving up\n", stderr)
+            + "the server at \(options.endpoint) seems to be offline, giving up")
         status = 1
         break requests
       }

@@ -22,13 +22,9 @@
 
 import Foundation
 import Synchronization
+import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// How long any single receive or send may wait.
 let timeout: Int32 = 10_000
@@ -73,9 +69,9 @@ func compose(_ buffer: UnsafeMutableRawBufferPointer, pipe: UInt32, sequence: UI
   buffer.storeBytes(of: pipe.littleEndian, toByteOffset: 0, as: UInt32.self)
   buffer.storeBytes(of: sequence.littleEndian, toByteOffset: 4, as: UInt64.self)
   let payload = 8 + Int(sequence % 64)
-  let seed = UInt8(truncatingIfNeeded: sequence &* 31 &+ UInt64(pipe) &* 7)
+  let first = UInt8(truncatingIfNeeded: sequence &* 31 &+ UInt64(pipe) &* 7)
   for index in 0..<payload {
-    buffer[headerSize + index] = seed &+ UInt8(truncatingIfNeeded: index)
+    buffer[headerSize + index] = first &+ UInt8(truncatingIfNeeded: index)
   }
   return headerSize + payload
 }
@@ -337,9 +333,7 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) async -> Outcome {
 // MARK: - Command line
 
 func usage() -> Never {
-  FileHandle.standardError.write(
-    "usage: zmq-load [--count N] [--pipes P] [--only \(allScenarios.map(\.name).joined(separator: "|"))]...\n"
-      .data(using: .utf8)!)
+  printError("usage: zmq-load [--count N] [--pipes P] [--only \(allScenarios.map(\.name).joined(separator: "|"))]...")
   exit(2)
 }
 

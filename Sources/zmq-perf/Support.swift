@@ -3,13 +3,9 @@
 // identical lines.
 
 import Dispatch
+import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Microseconds on the monotonic clock, like libzmq's `zmq_stopwatch_start`.
 @inline(__always)
@@ -29,12 +25,6 @@ func fail(_ message: String, status: Int32 = 1) -> Never {
   fflush(nil)
   printError(message)
   exit(status)
-}
-
-/// Writes a line to standard error (unbuffered, as C's stderr).
-func printError(_ message: String) {
-  var line = message + "\n"
-  line.withUTF8 { utf8 in _ = write(2, utf8.baseAddress, utf8.count) }
 }
 
 /// What libzmq's tools print, and their exit status, when a message of the
@@ -129,7 +119,7 @@ func runTask<R: Sendable>(_ body: @escaping @Sendable () async throws -> R) thro
 /// last send until its standard input reaches end-of-file (bench/run closes
 /// it once `local_thr` has printed). libzmq 4.3 can lose the tail of a PUSH
 /// stream whose process ends while the peer is still reading, over ipc above
-/// all (libzmq issue 4660), and `local_thr` then never finishes. Holding does
+/// all (libzmq's GitHub issue #4660), and `local_thr` then never finishes. Holding does
 /// not change the measurement, which is the receiver's. Same as the C twin.
 func holdIfAsked() {
   guard getenv("ZMQPERF_HOLD") != nil else { return }

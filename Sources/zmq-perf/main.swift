@@ -24,13 +24,9 @@
 //   nocopy     the message API, sending with Message(noCopy:deallocator:)
 //   async      sendAsync([UInt8]) / receive() async -> [UInt8], from a task
 
+import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 let tools = ["local_thr", "remote_thr", "local_lat", "remote_lat", "inproc_thr", "inproc_lat"]
 nonisolated(unsafe) let apis: [String: any PerfAPI.Type] = [

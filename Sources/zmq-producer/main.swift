@@ -1,8 +1,8 @@
-// zmq-producer: the sending end of the seed's three-process example.
+// zmq-producer: the sending end of the three-process forwarding example.
 //
 // Connects a PUSH socket to the forwarder's PULL socket and sends each
 // command-line argument as one message, printing `Sent "<message>"` for
-// each, as the seed's `producer.js` does. `send` only queues a message;
+// each, as the JavaScript example's `producer.js` does. `send` only queues a message;
 // closing the socket keeps its linger period and terminating the context
 // waits for it, so the messages are on their way to the forwarder by the
 // time the process exits.

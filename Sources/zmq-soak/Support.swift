@@ -4,13 +4,9 @@
 
 import Foundation
 import Synchronization
+import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A check of the soak that did not hold: what was expected and what happened.
 struct SoakFailure: Error, CustomStringConvertible {
@@ -187,12 +183,6 @@ final class Watchdog: Sendable {
 func say(_ line: String) {
   print(line)
   fflush(nil)
-}
-
-/// Writes a line to standard error.
-func printError(_ message: String) {
-  var line = message + "\n"
-  line.withUTF8 { utf8 in _ = write(2, utf8.baseAddress, utf8.count) }
 }
 
 /// Seconds on the monotonic clock.

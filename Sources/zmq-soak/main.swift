@@ -18,13 +18,9 @@
 // stops with status 3 (every wait has a timeout, so that is a hang).
 
 import Foundation
+import ExampleSupport
 import ZeroMQ
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 func usage() -> Never {
   printError(

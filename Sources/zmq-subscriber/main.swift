@@ -1,12 +1,11 @@
-// zmq-subscriber: the receiving end of the seed's three-process example.
+// zmq-subscriber: the receiving end of the three-process forwarding example.
 //
 // Connects a SUB socket to the forwarder's PUB socket, subscribes to every
 // message (the empty prefix) and prints `Received "<message>"` for each one,
-// as the seed's `subscriber.js` does.
+// as the JavaScript example's `subscriber.js` does.
 //
-// Like every SUB socket, it only gets messages published after its
-// subscription has reached the publisher; messages sent before that are
-// dropped by the publisher, by design.
+// Messages published before its subscription reaches the forwarder are
+// dropped there, as for every SUB socket.
 //
 // A connection whose peer vanished without a word (its host crashed or was
 // cut off for good) looks like an idle one to TCP, so a subscriber can wait
@@ -14,9 +13,8 @@
 // and drop the connection, then reconnect, when nothing has come back for
 // three times that long.
 //
-// It runs until it has received `--count` messages, or until SIGINT or
-// SIGTERM; both ways end with the socket closed and the context terminated,
-// and exit status 0.
+// It stops after `--count` messages or on SIGINT/SIGTERM (`shutDownOnSignals`),
+// closing up and exiting 0 either way.
 
 import ExampleSupport
 import ZeroMQ

@@ -47,7 +47,7 @@ enum CompileChecks {}
     #expect(CompileChecks.misuse.count > 100)
   }
 
-  /// The same checks by hand for the forms DESIGN §4 names, each paired with its control.
+  /// The same checks by hand for the forms the API promises, each paired with its control.
   static let named: [(name: String, wrong: String, right: String)] = [
     ("set a read-only option", "try socket.set(.lastEndpoint, \"x\")", "let _: String = try socket.get(.lastEndpoint)"),
     ("get a write-only option", "let _: [UInt8] = try socket.get(.subscribe)", "try socket.set(.subscribe, \"\")"),

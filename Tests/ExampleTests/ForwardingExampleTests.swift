@@ -1,4 +1,4 @@
-// End-to-end tests of the seed's three-process example: the real
+// End-to-end tests of the three-process forwarding example: the real
 // `zmq-forwarder`, `zmq-subscriber` and `zmq-producer` executables, run as
 // child processes and judged by what they print and how they exit.
 //
@@ -317,21 +317,21 @@ enum Tool: String, CaseIterable, Sendable, CustomTestStringConvertible {
   ///    walking up a few levels (on macOS the test bundle is
   ///    `<products>/X.xctest/Contents/MacOS/X`, loaded by `xctest`).
   static var candidateDirectories: [URL] {
-    var seeds: [URL] = []
+    var starts: [URL] = []
     if let override = ProcessInfo.processInfo.environment["ZMQ_EXAMPLES_BIN_DIR"] {
-      seeds.append(URL(fileURLWithPath: override, isDirectory: true))
+      starts.append(URL(fileURLWithPath: override, isDirectory: true))
     }
     if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-      seeds.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
+      starts.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
     }
     if let argv0 = ProcessInfo.processInfo.arguments.first {
-      seeds.append(URL(fileURLWithPath: argv0).deletingLastPathComponent())
+      starts.append(URL(fileURLWithPath: argv0).deletingLastPathComponent())
     }
-    seeds.append(Bundle.main.bundleURL)
-    seeds.append(contentsOf: Bundle.allBundles.map(\.bundleURL))
+    starts.append(Bundle.main.bundleURL)
+    starts.append(contentsOf: Bundle.allBundles.map(\.bundleURL))
     var result: [URL] = []
-    for seed in seeds {
-      var directory = seed.standardizedFileURL
+    for start in starts {
+      var directory = start.standardizedFileURL
       for _ in 0..<4 {
         if !result.contains(directory) { result.append(directory) }
         directory = directory.deletingLastPathComponent()

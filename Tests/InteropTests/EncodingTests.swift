@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import ZeroMQ
 
-// DESIGN §4's encodings against pyzmq. Swift → Python: peer.py's
+// The API's value encodings against pyzmq. Swift → Python: peer.py's
 // `encodings-check` role holds the bytes each send must put on the wire
 // (its ENCODED table, cross-checked against Python's `struct.pack`) and
 // compares byte for byte. Python → Swift: `encodings-send` sends its DECODED
@@ -11,7 +11,7 @@ import ZeroMQ
 
 @Suite("Interop with pyzmq: the integer and string encodings", needsPyzmq, .timeLimit(.minutes(1)))
 struct EncodingInteropTests {
-  @Test("send(Int32/Bool/Int64/String/()/[UInt8]/Data) puts DESIGN §4's bytes on the wire")
+  @Test("send(Int32/Bool/Int64/String/()/[UInt8]/Data) puts the documented bytes on the wire")
   func swiftEncodingsCheckedByPython() throws {
     let ctx = try Context()
     defer { try? ctx.destroy(linger: 0) }
@@ -38,7 +38,7 @@ struct EncodingInteropTests {
       #expect(try push.send([0, 255, 1] as [UInt8]) == 3)
       #expect(try push.send(Data([0xde, 0xad, 0xbe, 0xef])) == 4)
       // close() keeps the linger, so the queue still goes out; dropping the
-      // socket would close it with linger 0 and discard it (DESIGN §4).
+      // socket would close it with linger 0 and discard it.
       try push.close()
     }
   }

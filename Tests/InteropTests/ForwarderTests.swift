@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 import ZeroMQ
 
-// The seed's forwarding example with foreign peers at both ends: a pyzmq
+// The forwarding example with foreign peers at both ends: a pyzmq
 // publisher → the Swift forwarder (XSUB/XPUB through `ZMQ.proxySteerable`)
 // → a pyzmq subscriber. Subscriptions travel upstream through the Swift
 // proxy and the filtered publications downstream, byte for byte.

@@ -397,10 +397,10 @@ def role_xsub(args):
     finish(True)
 
 
-# DESIGN §4's encodings, as the bytes they must be on the wire. The Swift
+# The Swift API's value encodings, as the bytes they must be on the wire. The Swift
 # test sends these, in this order, one single-part message each.
 ENCODED = [
-    # label, the bytes DESIGN §4 says, and (for integers) Python's own
+    # label, the bytes the API documents, and (for integers) Python's own
     # encoding of the same value, checked below so a typo cannot pass.
     ("send(Int32(10))", b"\x0a\x00\x00\x00", ("<i", 10)),
     ("send(10) (an integer literal)", b"\x0a\x00\x00\x00", ("<i", 10)),

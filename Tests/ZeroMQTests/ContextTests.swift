@@ -8,7 +8,7 @@ import Testing
     try ctx.term()
   }
 
-  @Test func createsEverySocketTypeOfTheSeed() throws {
+  @Test func createsEveryClassicSocketType() throws {
     let ctx = try Context()
     let types: [SocketType] = [.pair, .pub, .sub, .req, .rep, .dealer, .router, .pull, .push, .xpub, .xsub, .stream]
     for type in types {

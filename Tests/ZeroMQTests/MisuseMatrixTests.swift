@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import ZeroMQ
 
-// The misuse and bad-input matrix (issue 7, DESIGN §6 "Reliability").
+// The misuse and bad-input matrix.
 //
 // Every public entry point is tried under every condition that applies to
 // it:

@@ -2,7 +2,7 @@ import Testing
 @testable import ZeroMQ
 
 /// The receive decoders as pure functions (the ones the `recv-string` and
-/// `recv-int` fuzz targets call), on the corner cases of their seed corpora.
+/// `recv-int` fuzz targets call), on the corner cases of their committed corpora.
 @Suite struct ReceivedBytesTests {
   func string(_ bytes: [UInt8]) -> [UInt8] {
     Array(bytes.withUnsafeBytes { ReceivedBytes.string($0) }.utf8)

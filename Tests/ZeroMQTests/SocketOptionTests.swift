@@ -64,7 +64,7 @@ import Testing
     let s = try ctx.socket(.dealer)
     try s.set(.zapDomain, "global")
     #expect(try s.get(.zapDomain) == "global")
-    // Far beyond the seed's 255-byte buffer: comes back whole.
+    // Far beyond the JavaScript module's 255-byte buffer: comes back whole.
     let long = "socks.example.org:" + String(repeating: "9", count: 5000)
     try s.set(.socksProxy, long)
     #expect(try s.get(.socksProxy) == long)
@@ -194,7 +194,7 @@ import Testing
     try push.close()
   }
 
-  // MARK: Untyped options (the seed's setsockopt/getsockopt)
+  // MARK: Untyped options (setsockopt/getsockopt, as in the JavaScript module)
 
   @Test func untypedIntOptions() throws {
     let s = try ctx.socket(.dealer)
@@ -277,7 +277,8 @@ import Testing
     #expect(try s.probeOption(ZMQ.MAXMSGSIZE) == .int64(-1))
     #expect(try s.probeOption(ZMQ.LAST_ENDPOINT) == .string(""))
     try s.set(.routingId, "rid")
-    #expect(try s.probeOption(ZMQ.ROUTING_ID) == .string("rid"))  // binary reads as a string first, like the seed
+    // Binary reads as a string first, as in the JavaScript module.
+    #expect(try s.probeOption(ZMQ.ROUTING_ID) == .string("rid"))
     #expect(throws: ZMQError.einval) { try s.probeOption(9999) }
     try s.close()
     #expect(throws: ZMQError.enotsock) { try s.probeOption(ZMQ.LINGER) }

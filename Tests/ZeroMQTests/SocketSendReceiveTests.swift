@@ -12,7 +12,7 @@ import Testing
     (a, b) = try connectedPair(ctx)
   }
 
-  // MARK: Encodings of the seed's send(value)
+  // MARK: Encodings of send(value), as the JavaScript module defines them
 
   @Test func emptyMessage() throws {
     #expect(try a.send() == 0)
@@ -308,7 +308,7 @@ import Testing
   }
 }
 
-/// An integer literal sends 4 bytes, as the seed's `send(10)` does.
+/// An integer literal sends 4 bytes, as the JavaScript module's `send(10)` does.
 @Suite struct IntegerLiteralSendTests {
   @Test func integerLiteralSendsFourBytes() throws {
     let context = try Context()
