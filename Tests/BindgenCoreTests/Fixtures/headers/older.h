@@ -46,6 +46,8 @@ int zmq_ctx_term (void *context_);
 #define ZMQ_SUBSCRIBE 6
 #define ZMQ_LINGER 17
 #define ZMQ_LAST_ENDPOINT 32
+#define ZMQ_RCVMORE 13
+#define ZMQ_CURVE_SERVERKEY 50
 
 #define ZMQ_DONTWAIT 1
 #define ZMQ_SNDMORE 2
