@@ -100,18 +100,9 @@ func generated(_ model: HeaderModel, draft: Bool) throws -> (files: [GeneratedFi
 
 /// Runs a program and returns its standard output; fails on a non-zero exit.
 func run(_ executable: String, _ arguments: [String]) throws -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = [executable] + arguments
-  let output = Pipe(), errors = Pipe()
-  process.standardOutput = output
-  process.standardError = errors
-  try process.run()
-  let data = output.fileHandleForReading.readDataToEndOfFile()
-  let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  guard process.terminationStatus == 0 else {
-    throw ClangError(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(String(decoding: errorData, as: UTF8.self))")
+  let result = try runSubprocess([executable] + arguments)
+  guard result.status == 0 else {
+    throw ClangError(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(result.errors)")
   }
-  return String(decoding: data, as: UTF8.self)
+  return String(decoding: result.output, as: UTF8.self)
 }
