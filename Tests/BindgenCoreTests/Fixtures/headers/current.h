@@ -1,5 +1,5 @@
 /* A small zmq.h-shaped fixture: the stable API of a "current" libzmq and
-   a draft block. Written for swift-zeromq's golden tests. */
+   a draft block. Written for swift-zeromq's generator tests. */
 #ifndef FIXTURE_ZMQ_H
 #define FIXTURE_ZMQ_H
 #include <errno.h>

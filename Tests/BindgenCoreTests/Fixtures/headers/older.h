@@ -1,6 +1,6 @@
 /* The same fixture shaped like an older libzmq 4.1: ZMQ_IDENTITY is the
    option (no ZMQ_ROUTING_ID), no ZMQ_BLOCKY, no heartbeats, no handshake
-   events, no draft block. Written for swift-zeromq's golden tests. */
+   events, no draft block. Written for swift-zeromq's generator tests. */
 #ifndef FIXTURE_ZMQ_H
 #define FIXTURE_ZMQ_H
 #include <errno.h>
