@@ -100,7 +100,8 @@ bench-quick: bootstrap
 generate: bootstrap
 	$(BINDGEN) generate
 
-## check-generated: fail when the committed generated files are stale.
+## check-generated: fail when the committed generated files, or spec/derived/options.yaml against
+## the installed man pages, are stale.
 check-generated: bootstrap
 	$(BINDGEN) check
 

@@ -23,9 +23,6 @@ struct CommonOptions: ParsableArguments {
   @Flag(help: "Generate the draft-enabled variant (ZMQ_BUILD_DRAFT_API).")
   var draft = false
 
-  @Option(help: "The seed document whose sections the documentation must cover (relative to the root; skipped with a warning when absent).")
-  var seed = "../shared/seeds/000_41b4e8f3aebaf5ca.txt"
-
   func parseHeader() throws -> HeaderModel {
     let located = HeaderLocator.locate(explicit: header)
     return try HeaderParser(headerPath: located.header, includeDirectories: located.includeDirectories).parse()
@@ -33,22 +30,15 @@ struct CommonOptions: ParsableArguments {
 
   var workspace: Workspace { Workspace(root: URL(fileURLWithPath: root)) }
 
-  /// Parses, merges and emits; prints diagnostics to standard error.
-  func generateFiles() throws -> [GeneratedFile] {
-    let model = try parseHeader()
+  /// Merges `model` with the spec and emits; prints diagnostics to
+  /// standard error.
+  func generateFiles(model: HeaderModel) throws -> [GeneratedFile] {
     let context = try workspace.generationContext(model: model, draft: draft)
     let (files, generatorDiagnostics) = BindingsGenerator(context: context).generate()
     var diagnostics = generatorDiagnostics
     let functions = try workspace.loadFunctions()
     diagnostics += functions.validate(against: model, root: workspace.root)
-    let seedURL = URL(fileURLWithPath: seed, relativeTo: workspace.root)
-    var seedHeadings: [String]?
-    if let text = try? String(contentsOf: seedURL, encoding: .utf8) {
-      seedHeadings = FunctionSpec.seedHeadings(in: text)
-    } else {
-      diagnostics.append(Diagnostic(.warning, seed, "seed document not found; its sections are not checked"))
-    }
-    diagnostics += functions.coverage(examples: context.examples, seedHeadings: seedHeadings)
+    diagnostics += functions.coverage(examples: context.examples, javascriptAPI: try workspace.loadJavaScriptAPI())
     report(model.diagnostics + diagnostics)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw ValidationError("the spec has errors (see above); nothing written")
@@ -86,7 +76,7 @@ struct Generate: ParsableCommand {
   @OptionGroup var options: CommonOptions
 
   func run() throws {
-    let files = try options.generateFiles()
+    let files = try options.generateFiles(model: try options.parseHeader())
     let changed = try options.workspace.write(files)
     print("zmq-bindgen: \(files.count) files generated, \(changed.count) changed")
     for path in changed { print("  \(path)") }
@@ -97,17 +87,25 @@ struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Fail when the committed generated files or option table differ from what would be written now.")
   @OptionGroup var options: CommonOptions
-  @Option(help: "Where libzmq's man pages are.") var manDirectory = SpecSync.defaultManDirectory
+  @Option(help: "Where libzmq's man pages are (default: \(SpecSync.defaultManDirectory); the table check is skipped when the default has none).")
+  var manDirectory: String?
 
   func run() throws {
-    let files = try options.generateFiles()
+    // One parse serves both the generated files and the option table.
+    let model = try options.parseHeader()
+    let files = try options.generateFiles(model: model)
     var problems = options.workspace.differences(from: files)
-    // The option table must still be what the installed man pages say.
-    let (table, _) = try SpecSync.build(
-      manDirectory: manDirectory, header: try options.parseHeader(), overrides: try options.workspace.loadOptionOverrides())
-    let committed = try String(contentsOf: options.workspace.url("spec/options.yaml"), encoding: .utf8)
-    if OptionTableFile.render(table) != committed {
-      problems.append("stale: spec/options.yaml (the installed man pages or the overrides changed; run `zmq-bindgen spec sync`)")
+    // The option table must still be what the installed man pages say;
+    // without man pages there is nothing to compare it with.
+    do {
+      let (table, _) = try SpecSync.build(
+        manDirectory: manDirectory ?? SpecSync.defaultManDirectory, header: model, overrides: try options.workspace.loadOptionOverrides())
+      let committed = try String(contentsOf: options.workspace.url(OptionTableFile.path), encoding: .utf8)
+      if OptionTableFile.render(table) != committed {
+        problems.append("stale: \(OptionTableFile.path) (the installed man pages or the overrides changed; run `zmq-bindgen spec sync`)")
+      }
+    } catch let error as ManPageError where manDirectory == nil {
+      print("zmq-bindgen check: \(OptionTableFile.path) not compared with the man pages (skipped: \(error))")
     }
     guard problems.isEmpty else {
       for problem in problems { print("zmq-bindgen check: \(problem)") }
@@ -124,7 +122,7 @@ struct Spec: ParsableCommand {
 
   struct Sync: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Rewrite spec/options.yaml from libzmq's installed man pages, zmq.h and spec/option-overrides.yaml.")
+      abstract: "Rewrite spec/derived/options.yaml from libzmq's installed man pages, zmq.h and spec/option-overrides.yaml.")
     @OptionGroup var options: CommonOptions
     @Option(help: "Where libzmq's man pages are.") var manDirectory = SpecSync.defaultManDirectory
 
@@ -132,13 +130,14 @@ struct Spec: ParsableCommand {
       let (table, diagnostics) = try SpecSync.build(
         manDirectory: manDirectory, header: try options.parseHeader(), overrides: try options.workspace.loadOptionOverrides())
       report(diagnostics)
-      let target = options.workspace.url("spec/options.yaml")
+      let target = options.workspace.url(OptionTableFile.path)
       let text = OptionTableFile.render(table)
       if (try? String(contentsOf: target, encoding: .utf8)) == text {
-        print("zmq-bindgen spec sync: spec/options.yaml unchanged (\(table.rows.count) options)")
+        print("zmq-bindgen spec sync: \(OptionTableFile.path) unchanged (\(table.rows.count) options)")
       } else {
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: target, atomically: true, encoding: .utf8)
-        print("zmq-bindgen spec sync: spec/options.yaml written (\(table.rows.count) options)")
+        print("zmq-bindgen spec sync: \(OptionTableFile.path) written (\(table.rows.count) options)")
       }
     }
   }

@@ -13,14 +13,6 @@ public enum WriteOnly: WritableOptionAccess {}
 /// The option can be read and written (`ZMQ_LINGER`, …).
 public enum ReadWrite: ReadableOptionAccess, WritableOptionAccess {}
 
-/// How libzmq stores an option's value, from its documentation: the C
-/// type, with `int` options whose unit is boolean told apart.
-public enum OptionValueKind: Sendable, Hashable {
-  case int32, bool, int64, uint64, string, bytes
-  /// Binary data that may also be given as Z85 text (CURVE keys; 32 bytes).
-  case z85
-}
-
 /// A typed socket option key: `Value` is the Swift type of its value and
 /// `Access` says whether it can be read, written or both.
 ///
@@ -28,12 +20,29 @@ public enum OptionValueKind: Sendable, Hashable {
 /// (`.linger`, `.lastEndpoint`, `.subscribe`, …), so
 /// `try socket.set(.linger, 0)` and `let l: Int32 = try socket.get(.linger)`
 /// type-check and `try socket.set(.lastEndpoint, "x")` does not.
+///
+/// A key also carries the option's ``OptionValueKind``, which says what
+/// the Swift type alone cannot: whether a `[UInt8]` option is a CURVE key
+/// (read as exactly 32 bytes, set from binary or Z85 text).
 public struct SocketOption<Value, Access: OptionAccess>: Sendable, Hashable {
   /// The C option name's value (`ZMQ_LINGER`).
   public let rawValue: Int32
+  /// How libzmq stores the value.
+  public let kind: OptionValueKind
 
+  /// A key with an explicit kind, as the generated members are made.
   @inlinable
-  public init(rawValue: Int32) { self.rawValue = rawValue }
+  public init(rawValue: Int32, kind: OptionValueKind) {
+    self.rawValue = rawValue
+    self.kind = kind
+  }
+
+  /// A key whose kind follows from `Value`: `Int32`, `Bool`, `Int64`,
+  /// `UInt64` and `String` have their own kinds; any other type is `.bytes`.
+  @inlinable
+  public init(rawValue: Int32) {
+    self.init(rawValue: rawValue, kind: OptionValueKind(valueType: Value.self))
+  }
 }
 
 /// A typed context option key (`.ioThreads`, `.blocky`, `.maxSockets`,

@@ -59,11 +59,12 @@ extension Socket {
     try withUnsafeBytes(of: value) { (buffer) throws(ZMQError) in try setOption(option, buffer) }
   }
 
-  func setOption(_ option: Int32, string value: String) throws {
-    // A string value that `getOption` could not read back (it offers at
-    // most `maximumOptionSize` bytes, NUL included) is refused here, where
-    // the mistake is made, instead of making every later read fail.
-    if ZMQ.socketOptionKinds[option] == .string && value.utf8.count >= Self.maximumOptionSize {
+  /// With `readBack`, a value that `getOption` could not read back (it
+  /// offers at most `maximumOptionSize` bytes, NUL included) is refused
+  /// here, where the mistake is made, instead of making every later read
+  /// fail. Only string options are read back as text.
+  func setOption(_ option: Int32, string value: String, readBack: Bool) throws {
+    if readBack && value.utf8.count >= Self.maximumOptionSize {
       _ = try handle.pointer()
       throw ZMQError.einval
     }
@@ -129,7 +130,8 @@ extension Socket {
   }
 
   /// CURVE keys (kind `.z85`) are read as 32 binary bytes or 40 Z85
-  /// characters plus NUL, and libzmq accepts only those exact sizes.
+  /// characters plus NUL, and libzmq accepts only those exact sizes. The
+  /// untyped calls learn the kind from the option table; typed keys carry it.
   private static func isZ85(_ option: Int32) -> Bool {
     ZMQ.socketOptionKinds[option] == .z85
   }
@@ -179,7 +181,7 @@ extension Socket {
   /// - Throws: the errors of the `Int32` form; ``ZMQError/einval`` also for
   ///   a value of 1 MiB or more, which could not be read back.
   public func set<Access: WritableOptionAccess>(_ option: SocketOption<String, Access>, _ value: String) throws {
-    try setOption(option.rawValue, string: value)
+    try setOption(option.rawValue, string: value, readBack: option.kind == .string)
   }
 
   /// Sets a binary option, e.g. `try socket.set(.routingId, [1, 2, 3])`
@@ -198,7 +200,7 @@ extension Socket {
   ///
   /// - Throws: the errors of the `Int32` form.
   public func set<Access: WritableOptionAccess>(_ option: SocketOption<[UInt8], Access>, _ value: String) throws {
-    try setOption(option.rawValue, string: value)
+    try setOption(option.rawValue, string: value, readBack: false)
   }
 
   /// Sets a binary option to the bytes of a `Data` value.
@@ -254,11 +256,11 @@ extension Socket {
   ///
   /// - Throws: the errors of the `Int32` form.
   public func get<Access: ReadableOptionAccess>(_ option: SocketOption<[UInt8], Access>) throws -> [UInt8] {
-    try getOption(option.rawValue, bytesExactSize: Self.isZ85(option.rawValue) ? 32 : nil)
+    try getOption(option.rawValue, bytesExactSize: option.kind == .z85 ? 32 : nil)
   }
 }
 
-// MARK: - Untyped options (the seed's getsockopt/setsockopt)
+// MARK: - Untyped options (getsockopt/setsockopt, as in the JavaScript zmq module)
 
 extension Socket {
   /// Sets an option by its raw name, e.g.
@@ -288,7 +290,7 @@ extension Socket {
     case (_, .int(let value)): try setOption(option, integer: value)
     case (_, .int64(let value)): try setOption(option, integer: value)
     case (_, .uint64(let value)): try setOption(option, integer: value)
-    case (_, .string(let value)): try setOption(option, string: value)
+    case (_, .string(let value)): try setOption(option, string: value, readBack: ZMQ.socketOptionKinds[option] == .string)
     case (_, .bytes(let value)): try setOption(option, bytes: value)
     }
   }
@@ -311,7 +313,7 @@ extension Socket {
   /// `int64_t` as `.int64`, `uint64_t` as `.uint64`, strings as `.string`,
   /// binary data (CURVE keys: their 32 bytes) as `.bytes`.
   ///
-  /// An option the table does not know is probed as the seed does: as a
+  /// An option the table does not know is probed as the JavaScript `zmq` module does: as a
   /// string, then as an `int`, then as an `int64_t`.
   ///
   /// - Throws: ``ZMQError/einval`` for an option libzmq refuses to read on
@@ -330,7 +332,7 @@ extension Socket {
   }
 
   /// Reads an option whose type the table does not know, trying the types
-  /// in the seed's order: string, `int`, `int64_t`. The last failure is
+  /// in the JavaScript `zmq` module's order: string, `int`, `int64_t`. The last failure is
   /// thrown (``ZMQError/enotsock`` at once for a closed socket).
   func probeOption(_ option: Int32) throws(ZMQError) -> SocketOptionValue {
     _ = try handle.pointer()
@@ -339,7 +341,7 @@ extension Socket {
     return .int64(try getOption(option, as: Int64.self))
   }
 
-  /// Reads a C `int` option by its raw name (the seed's `getsockopt_int`).
+  /// Reads a C `int` option by its raw name (the JavaScript `getsockopt_int`).
   ///
   /// - Throws: ``ZMQError/einval`` when the option is not an `int` option
   ///   of this socket, and the errors of ``getsockopt(_:)``.
@@ -348,7 +350,7 @@ extension Socket {
     return try getOption(option, as: Int32.self)
   }
 
-  /// Reads a 64-bit option by its raw name (the seed's `getsockopt_bigint`);
+  /// Reads a 64-bit option by its raw name (the JavaScript `getsockopt_bigint`);
   /// `uint64_t` options come back with the same bits.
   ///
   /// - Throws: ``ZMQError/einval`` when the option is not a 64-bit option of
@@ -358,7 +360,7 @@ extension Socket {
     return try getOption(option, as: Int64.self)
   }
 
-  /// Reads a string option by its raw name, whole (the seed's
+  /// Reads a string option by its raw name, whole (the JavaScript
   /// `getsockopt_str`); CURVE keys come back as their 40-character Z85
   /// text, other binary options decoded as UTF-8.
   ///
@@ -369,7 +371,7 @@ extension Socket {
     return try getOption(option, stringExactSize: Self.isZ85(option) ? 41 : nil)
   }
 
-  /// Reads a binary option by its raw name, whole (the seed's
+  /// Reads a binary option by its raw name, whole (the JavaScript
   /// `getsockopt_uint8ffarray`); CURVE keys come back as their 32 bytes.
   ///
   /// - Throws: ``ZMQError/einval`` when libzmq cannot give the option as

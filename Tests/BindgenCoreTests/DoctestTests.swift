@@ -32,15 +32,15 @@ import Testing
     }
   }
 
-  @Test func emittedTestsAreGolden() throws {
+  @Test func emittedTestsMatchTheReference() throws {
     var context = GenerationContext(model: try parseFixture("current.h"), spec: try loadSpec(), draft: false)
     context.examples = try sampleExamples()
-    context.fixtures = try FixtureSpec.load(from: Paths.packageRoot.appendingPathComponent("spec/doctest-fixtures.yaml"))
+    context.fixtures = try Workspace(root: Paths.fixtureWorkspace).loadFixtures()
     var diagnostics: [Diagnostic] = []
     let files = DoctestEmitter(context: context, examples: context.examples, fixtures: context.fixtures!).emit(diagnostics: &diagnostics)
     #expect(diagnostics.isEmpty)
     #expect(files.map(\.path) == ["Tests/ConformanceTests/Generated/DocSampleTests.swift"])
-    try expectGolden(files[0].contents, "doctest.sample")
+    try expectReference(["DocSampleTests.swift": files[0].contents], fixture: "doctest.sample")
   }
 
   @Test func unknownFixtureIsAnError() throws {
@@ -70,7 +70,7 @@ import Testing
 
   @Test func aChangedSignatureIsAnErrorNotAWrongWrapper() throws {
     var spec = try functions()
-    let index = try #require(spec.functions.firstIndex { $0.seed == "Socket.bind(endpoint)" })
+    let index = try #require(spec.functions.firstIndex { $0.javascript == "Socket.bind(endpoint)" })
     spec.functions[index].c = ["zmq_fixture_call"]  // int (void *, const char *, size_t) in tricky.h
     let context = GenerationContext(model: try parseFixture("tricky.h"), spec: try loadSpec(), draft: false)
     var diagnostics: [Diagnostic] = []

@@ -2,22 +2,18 @@ import Foundation
 import Testing
 @testable import BindgenCore
 
-/// Fixture headers → expected model dumps and Swift output.
+/// Fixture headers and the tests' own spec tables → expected model dumps
+/// and Swift output, one reference file per generated file under
+/// `Fixtures/Reference/<fixture>/`.
 @Suite struct GoldenTests {
   @Test func trickyMacrosModel() throws {
-    try expectGolden(try parseFixture("tricky.h").listing + "\n", "tricky.dump")
+    try expectReference(["model.txt": try parseFixture("tricky.h").listing + "\n"], fixture: "tricky")
   }
 
-  @Test func currentHeaderStable() throws {
-    try expectGolden(try generatedText(try parseFixture("current.h"), draft: false).text, "current.stable")
-  }
-
-  @Test func currentHeaderDraft() throws {
-    try expectGolden(try generatedText(try parseFixture("current.h"), draft: true).text, "current.draft")
-  }
-
-  @Test func olderHeader() throws {
-    try expectGolden(try generatedText(try parseFixture("older.h"), draft: false).text, "older.stable")
+  @Test(arguments: [("current.h", false, "current.stable"), ("current.h", true, "current.draft"), ("older.h", false, "older.stable")])
+  func generatedFiles(header: String, draft: Bool, fixture: String) throws {
+    let (files, diagnostics) = try generated(try parseFixture(header), draft: draft)
+    try expectReference(referenceFiles(files, diagnostics: diagnostics), fixture: fixture)
   }
 
   /// The raw constants emitted for a header are exactly its integer
@@ -26,7 +22,7 @@ import Testing
   @Test(arguments: [("current.h", false), ("current.h", true), ("older.h", false)])
   func constantsFollowTheHeader(header: String, draft: Bool) throws {
     let model = try parseFixture(header)
-    let files = try generatedText(model, draft: draft).files
+    let files = try generated(model, draft: draft).files
     let constants = try #require(files.first { $0.path.hasSuffix("/Constants.swift") }).contents
     let emitted = Set(constants.split(separator: "\n").compactMap { line -> String? in
       guard let range = line.range(of: "public static let ") else { return nil }
@@ -43,7 +39,7 @@ import Testing
   @Test func draftAndOlderDifferencesAreTheHeaderDifferences() throws {
     let current = try parseFixture("current.h"), older = try parseFixture("older.h")
     func socketTypes(_ model: HeaderModel, draft: Bool) throws -> Set<String> {
-      let files = try generatedText(model, draft: draft).files
+      let files = try generated(model, draft: draft).files
       let text = try #require(files.first { $0.path.hasSuffix("/SocketType.swift") }).contents
       return Set(text.split(separator: "\n").compactMap { line in
         line.range(of: "public static let ").map { String(line[$0.upperBound...].prefix { $0 != " " }) }
@@ -57,14 +53,13 @@ import Testing
   }
 
   @Test func generationIsDeterministic() throws {
-    let model = try parseFixture("current.h")
-    let first = try generatedText(model, draft: true).text
-    let second = try generatedText(try parseFixture("current.h"), draft: true).text
+    let first = try generated(try parseFixture("current.h"), draft: true).files
+    let second = try generated(try parseFixture("current.h"), draft: true).files
     #expect(first == second)
   }
 
   @Test func outputHasNoAbsolutePathsOrTimestamps() throws {
-    let text = try generatedText(try parseFixture("current.h"), draft: false).text
+    let text = try generated(try parseFixture("current.h"), draft: false).files.map(\.contents).joined()
     #expect(!text.contains(Paths.packageRoot.path))
     #expect(!text.contains("/usr/"))
     #expect(text.contains("// DO NOT EDIT."))

@@ -135,7 +135,7 @@ let fixtureGetPageRecoveryLocations = [
     #expect(write.settable && !write.gettable)
   }
 
-  /// Every rule of DESIGN §4 on the fixture pages.
+  /// Every kind rule on the fixture pages.
   @Test func derivesEveryKindFromTheFixturePages() throws {
     let (table, _) = try buildFixtureOptionTable()
     let kinds = Dictionary(uniqueKeysWithValues: table.rows.map { ("\($0.scope) \($0.name)", $0.kind) })
@@ -311,7 +311,7 @@ let fixtureGetPageRecoveryLocations = [
     #expect(parsed == table)
     #expect(OptionTableFile.render(parsed) == text)
     #expect(!text.contains("/work") && !text.contains("/usr"), "no absolute paths")
-    #expect(text.hasPrefix("# spec/options.yaml"))
+    #expect(text.hasPrefix("# spec/derived/options.yaml"))
     #expect(text.contains("`zmq-bindgen spec sync` from the libzmq 9.8.7 man pages"))
   }
 
@@ -363,7 +363,7 @@ let fixtureGetPageRecoveryLocations = [
     #expect {
       try OptionTableFile.parse(text)
     } throws: { error in
-      "\(error)".hasPrefix("spec/options.yaml: ") && "\(error)".contains(message)
+      "\(error)".hasPrefix("spec/derived/options.yaml: ") && "\(error)".contains(message)
     }
   }
 
@@ -456,7 +456,7 @@ let fixtureGetPageRecoveryLocations = [
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
   static let overridesPath = root.appendingPathComponent("spec/option-overrides.yaml").path
-  static let tablePath = root.appendingPathComponent("spec/options.yaml").path
+  static let tablePath = root.appendingPathComponent(OptionTableFile.path).path
   static let headerPath = "/usr/include/zmq.h"
   static let canSync = ManFixtures.installedPagesPresent && FileManager.default.fileExists(atPath: headerPath)
 
@@ -473,24 +473,19 @@ let fixtureGetPageRecoveryLocations = [
       overrides: try OptionTableFile.loadOverrides(path: overridesPath))
   }
 
-  /// spec/options.yaml is what the sync makes of the installed pages and
-  /// header now. `UPDATE_GOLDEN=1 swift test --filter installedPagesProduceCommittedTable`
-  /// rewrites it (as `zmq-bindgen spec sync` would).
+  /// The committed table is what the sync makes of the installed pages and
+  /// header now (`zmq-bindgen spec sync` rewrites it).
   @Test
   func installedPagesProduceCommittedTable() throws {
     let (table, _) = try Self.syncInstalled()
     let rendered = OptionTableFile.render(table)
-    if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
-      try rendered.write(toFile: Self.tablePath, atomically: true, encoding: .utf8)
-      return
-    }
     guard let committed = try? String(contentsOfFile: Self.tablePath, encoding: .utf8) else {
-      Issue.record("spec/options.yaml is missing; run `UPDATE_GOLDEN=1 swift test --filter installedPagesProduceCommittedTable`")
+      Issue.record("\(OptionTableFile.path) is missing; run `zmq-bindgen spec sync`")
       return
     }
     if committed != rendered {
       Issue.record("""
-        spec/options.yaml is stale: the installed man pages, zmq.h and spec/option-overrides.yaml now give \
+        \(OptionTableFile.path) is stale: the installed man pages, zmq.h and spec/option-overrides.yaml now give \
         (- committed, + now; `zmq-bindgen spec sync` rewrites it):
         \(lineDiff(committed, rendered, limit: 60))
         """)

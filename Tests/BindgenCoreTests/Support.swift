@@ -2,33 +2,69 @@ import Foundation
 import Testing
 @testable import BindgenCore
 
-/// Paths of the checkout, found from this file's location (so golden files
-/// can be rewritten in place with UPDATE_GOLDEN=1).
+/// Paths of the checkout, found from this file's location (so reference
+/// files can be rewritten in place with UPDATE_REFERENCE=1).
 enum Paths {
   static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   static let packageRoot = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
   static let fixtures = testsDirectory.appendingPathComponent("Fixtures")
+  /// The tests' own package root: `Fixtures/spec/` holds spec tables of
+  /// their own, so a change to the checkout's `spec/` never changes them.
+  static let fixtureWorkspace = fixtures
+  static let reference = fixtures.appendingPathComponent("Reference")
   static func header(_ name: String) -> String { fixtures.appendingPathComponent("headers/\(name)").path }
-  static func golden(_ name: String) -> URL { fixtures.appendingPathComponent("golden/\(name).golden") }
 }
 
-/// Compares `actual` with the golden file `name`; with UPDATE_GOLDEN=1 in
-/// the environment, rewrites the golden file instead. A mismatch is
-/// reported as a line diff (`-` expected, `+` actual).
-func expectGolden(_ actual: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-  let url = Paths.golden(name)
-  if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
-    try actual.write(to: url, atomically: true, encoding: .utf8)
+/// Whether the reference files are rewritten instead of compared
+/// (`UPDATE_REFERENCE=1 swift test --filter BindgenCoreTests`).
+var updatingReference: Bool { ProcessInfo.processInfo.environment["UPDATE_REFERENCE"] == "1" }
+
+/// Compares `files` (file name → contents) with the directory
+/// `Fixtures/Reference/<fixture>/`, one expectation file per output file.
+/// A difference is reported per file as a line diff (`-` expected, `+`
+/// actual); so are expected files no longer produced. With
+/// UPDATE_REFERENCE=1 the directory is rewritten instead.
+func expectReference(_ files: [String: String], fixture: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+  let directory = Paths.reference.appendingPathComponent(fixture)
+  let fileManager = FileManager.default
+  let existing = Set((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? [])
+  if updatingReference {
+    try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+    for name in existing.subtracting(files.keys) {
+      try fileManager.removeItem(at: directory.appendingPathComponent(name))
+    }
+    for (name, contents) in files {
+      try contents.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
     return
   }
-  guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-    Issue.record("golden file \(name).golden is missing; run UPDATE_GOLDEN=1 swift test", sourceLocation: sourceLocation)
-    return
+  let hint = "(UPDATE_REFERENCE=1 swift test --filter BindgenCoreTests rewrites it)"
+  for name in files.keys.sorted() {
+    guard let expected = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else {
+      Issue.record("Reference/\(fixture)/\(name) is missing \(hint)", sourceLocation: sourceLocation)
+      continue
+    }
+    if expected != files[name]! {
+      Issue.record("Reference/\(fixture)/\(name) differs \(hint):\n\(lineDiff(expected, files[name]!))",
+                   sourceLocation: sourceLocation)
+    }
   }
-  if expected != actual {
-    Issue.record("\(name).golden differs (UPDATE_GOLDEN=1 swift test rewrites it):\n\(lineDiff(expected, actual))",
-                 sourceLocation: sourceLocation)
+  for name in existing.subtracting(files.keys).sorted() {
+    Issue.record("Reference/\(fixture)/\(name) is no longer generated \(hint)", sourceLocation: sourceLocation)
   }
+}
+
+/// Generated files by file name, plus `diagnostics.txt` when there are
+/// diagnostics. File names are unique across the generated directories.
+func referenceFiles(_ files: [GeneratedFile], diagnostics: [Diagnostic]) -> [String: String] {
+  var byName: [String: String] = [:]
+  for file in files {
+    let name = String(file.path.split(separator: "/").last!)
+    precondition(byName[name] == nil, "two generated files are named \(name)")
+    byName[name] = file.contents
+  }
+  if !diagnostics.isEmpty { byName["diagnostics.txt"] = diagnostics.map { "\($0)\n" }.joined() }
+  return byName
 }
 
 /// A readable diff: removed lines with `-`, inserted with `+`, each with its line number.
@@ -45,14 +81,9 @@ func lineDiff(_ expected: String, _ actual: String, limit: Int = 40) -> String {
   return lines.count > limit ? shown + "\n… \(lines.count - limit) more" : shown
 }
 
-/// The real spec of the checkout.
+/// The tests' macro groups (`Fixtures/spec/groups.yaml`).
 func loadSpec() throws -> GroupSpec {
-  try GroupSpec.load(from: Paths.packageRoot.appendingPathComponent("spec/groups.yaml"))
-}
-
-/// The real option table of the checkout.
-func loadOptionTable() throws -> OptionTable {
-  try OptionTableFile.load(path: Paths.packageRoot.appendingPathComponent("spec/options.yaml").path)
+  try Workspace(root: Paths.fixtureWorkspace).loadGroupSpec()
 }
 
 /// Parses a fixture header.
@@ -60,30 +91,18 @@ func parseFixture(_ name: String) throws -> HeaderModel {
   try HeaderParser(headerPath: Paths.header(name)).parse()
 }
 
-/// All generated files for `model`, concatenated with a marker line per file.
-func generatedText(_ model: HeaderModel, draft: Bool) throws -> (text: String, files: [GeneratedFile], diagnostics: [Diagnostic]) {
-  // The checkout's spec tables, without its documentation examples (those have their own golden test).
-  let context = try Workspace(root: Paths.packageRoot).generationContext(model: model, draft: draft, documentation: false)
-  let (files, diagnostics) = BindingsGenerator(context: context).generate()
-  let text = files.map { "==> \($0.path) <==\n\($0.contents)" }.joined(separator: "\n")
-    + diagnostics.map { "diagnostic: \($0)\n" }.joined()
-  return (text, files, diagnostics)
+/// All generated files for `model` from the tests' own spec tables
+/// (without documentation examples: those have their own reference test).
+func generated(_ model: HeaderModel, draft: Bool) throws -> (files: [GeneratedFile], diagnostics: [Diagnostic]) {
+  let context = try Workspace(root: Paths.fixtureWorkspace).generationContext(model: model, draft: draft, documentation: false)
+  return BindingsGenerator(context: context).generate()
 }
 
 /// Runs a program and returns its standard output; fails on a non-zero exit.
 func run(_ executable: String, _ arguments: [String]) throws -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = [executable] + arguments
-  let output = Pipe(), errors = Pipe()
-  process.standardOutput = output
-  process.standardError = errors
-  try process.run()
-  let data = output.fileHandleForReading.readDataToEndOfFile()
-  let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  guard process.terminationStatus == 0 else {
-    throw ClangError(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(String(decoding: errorData, as: UTF8.self))")
+  let result = try runSubprocess([executable] + arguments)
+  guard result.status == 0 else {
+    throw ClangError(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(result.errors)")
   }
-  return String(decoding: data, as: UTF8.self)
+  return String(decoding: result.output, as: UTF8.self)
 }

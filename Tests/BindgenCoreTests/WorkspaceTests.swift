@@ -13,7 +13,7 @@ import Testing
   @Test func checkFailsWhenAGeneratedFileIsEditedByHand() throws {
     let workspace = try temporaryWorkspace()
     defer { try? FileManager.default.removeItem(at: workspace.root) }
-    let files = try generatedText(try parseFixture("current.h"), draft: false).files
+    let files = try generated(try parseFixture("current.h"), draft: false).files
     _ = try workspace.write(files)
     #expect(workspace.differences(from: files).isEmpty)
 
@@ -52,11 +52,11 @@ import Testing
     try FunctionSpec.load(from: Paths.packageRoot.appendingPathComponent("spec/functions.yaml"))
   }
 
-  @Test func everySeedFunctionHasARow() throws {
-    let seeds = Set(try spec().functions.map(\.seed))
+  @Test func everyJavaScriptFunctionHasARow() throws {
+    let names = Set(try spec().functions.map(\.javascript))
     #expect(try spec().functions.count == 34)
     for name in ["zmq.version()", "Socket.recv_str(flags)", "Poller.wait_all(n_events, timeout)", "Socket.getsockopt_uint8ffarray(option)"] {
-      #expect(seeds.contains(name), "\(name)")
+      #expect(names.contains(name), "\(name)")
     }
   }
 
@@ -67,21 +67,28 @@ import Testing
     #expect(diagnostics.isEmpty, "\(diagnostics)")
   }
 
-  @Test func everyRowAndSeedSectionHasADocumentedExample() throws {
-    let examples = try Workspace(root: Paths.packageRoot).loadExamples()
-    let seedURL = Paths.packageRoot.appendingPathComponent("../shared/seeds/000_41b4e8f3aebaf5ca.txt")
-    let headings = (try? String(contentsOf: seedURL, encoding: .utf8)).map(FunctionSpec.seedHeadings(in:))
-    #expect(try spec().coverage(examples: examples, seedHeadings: headings).isEmpty)
-    if let headings { #expect(headings.count == 36) }
+  @Test func everyRowAndJavaScriptEntryHasADocumentedExample() throws {
+    let workspace = Workspace(root: Paths.packageRoot)
+    let api = try #require(try workspace.loadJavaScriptAPI())
+    #expect(try spec().coverage(examples: try workspace.loadExamples(), javascriptAPI: api).isEmpty)
+    #expect(api.entries.count == 36)
+  }
+
+  @Test func anAbsentJavaScriptListIsSkipped() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("zmq-ws-\(UUID().uuidString)")
+    #expect(try Workspace(root: root).loadJavaScriptAPI() == nil)
   }
 
   @Test func theCoverageGateFails() throws {
     let examples = try Workspace(root: Paths.packageRoot).loadExamples().filter { !$0.section.hasPrefix("recvString") }
-    let diagnostics = try spec().coverage(examples: examples, seedHeadings: ["zmq.Socket.prototype.recv_str()", "Nonexistent section"])
-    #expect(diagnostics.map(\.message) == [
-      "no ```swift example in the documentation section SocketReference.md#recvString(flags:)",
-      "the seed's section \"zmq.Socket.prototype.recv_str()\" maps to SocketReference.md#recvString(flags:), which has no ```swift example",
-      "the seed's section \"Nonexistent section\" has no Swift counterpart listed",
+    let api = JavaScriptAPI(entries: [
+      .init(name: "zmq.Socket.prototype.recv_str()", docs: "SocketReference.md#recvString(flags:)"),
+      .init(name: "zmq.Socket.prototype.bind()", docs: "SocketReference.md#bind(_:)"),
+    ])
+    let diagnostics = try spec().coverage(examples: examples, javascriptAPI: api)
+    #expect(diagnostics.map(\.description) == [
+      "spec/functions.yaml: Socket.recv_str(flags): error: no ```swift example in the documentation section SocketReference.md#recvString(flags:)",
+      "spec/javascript-api.yaml: zmq.Socket.prototype.recv_str(): error: documented in SocketReference.md#recvString(flags:), which has no ```swift example",
     ])
   }
 

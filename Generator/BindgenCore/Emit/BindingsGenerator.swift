@@ -2,7 +2,7 @@
 public struct GenerationContext: Sendable {
   public var model: HeaderModel
   public var spec: GroupSpec
-  /// The option table (`spec/options.yaml`); without it no option keys are emitted.
+  /// The option table (`spec/derived/options.yaml`); without it no option keys are emitted.
   public var options: OptionTable?
   /// The documentation examples and the fixtures they may name; without
   /// them no documentation tests are emitted.

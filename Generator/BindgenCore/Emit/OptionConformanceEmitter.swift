@@ -93,7 +93,7 @@ struct OptionConformanceEmitter {
 
   func emit() -> GeneratedFile {
     var writer = SwiftWriter()
-    writer.line(context.provenance(inputs: ["spec/options.yaml (\(table.source))", "spec/option-conformance.yaml"]).banner)
+    writer.line(context.provenance(inputs: ["\(OptionTableFile.path) (\(table.source))", "spec/option-conformance.yaml"]).banner)
     writer.line("import ZeroMQ")
     writer.line()
     writer.block("extension OptionConformance") { w in
@@ -105,10 +105,10 @@ struct OptionConformanceEmitter {
         w.line("static let \(scope.rawValue)Cases: [\(type)] = [")
         for row in table.rows where row.scope == scope && row.aliasOf == nil {
           guard let macro = context.model.macro(named: row.name), let number = macro.integerValue,
-                context.draft || macro.availability == .stable, let access = OptionsEmitter.access(row) else { continue }
-          let swiftType = OptionsEmitter.swiftType(row.kind)
+                context.draft || macro.availability == .stable, let access = OptionAccessMarker(row) else { continue }
+          let swiftType = row.kind.swiftType
           let keyExpression = row.deprecated
-            ? "\(key)<\(swiftType), \(access)>(rawValue: \(number))"
+            ? "\(key)<\(swiftType), \(access.typeName)>(rawValue: \(number)\(scope == .socket ? ", kind: .\(row.kind.rawValue)" : ""))"
             : ".\(SwiftNaming.memberName(row.name))"
           let documented = defaultValue(row.defaultValue, kind: row.kind)
           let entry = conformance.entry(row.name, scope)
@@ -180,7 +180,7 @@ struct OptionConformanceEmitter {
             context.draft || macro.availability == .stable else { continue }
       let target = row.scope == .socket ? "socket" : "context"
       let key = ".\(SwiftNaming.memberName(row.name))"
-      let type = OptionsEmitter.swiftType(row.kind)
+      let type = row.kind.swiftType
       if row.settable {
         controls.append("try \(target).set(\(key), \(Self.rightValue(row.kind)))")
         misuse.append(("\(row.name): wrong value type", "try \(target).set(\(key), \(Self.wrongValue(row.kind)))"))
@@ -194,7 +194,7 @@ struct OptionConformanceEmitter {
       }
     }
     var writer = SwiftWriter()
-    writer.line(context.provenance(inputs: ["spec/options.yaml (\(table.source))"]).banner)
+    writer.line(context.provenance(inputs: ["\(OptionTableFile.path) (\(table.source))"]).banner)
     writer.block("extension CompileChecks") { w in
       w.doc("Each statement must fail to type-check (\(misuse.count) statements).")
       w.line("static let misuse: [(proves: String, code: String)] = [")

@@ -12,19 +12,19 @@ struct OptionReferenceEmitter {
   func rows(_ scope: OptionScope) -> [String] {
     table.rows.filter { $0.scope == scope }.compactMap { row in
       guard let macro = context.model.macro(named: row.name), macro.integerValue != nil,
-            context.draft || macro.availability == .stable, let access = OptionsEmitter.access(row) else { return nil }
+            context.draft || macro.availability == .stable, let access = OptionAccessMarker(row) else { return nil }
       let key = SwiftNaming.memberName(row.name).replacingOccurrences(of: "`", with: "")
-      let accessText = access == "ReadWrite" ? "read, write" : access == "ReadOnly" ? "read" : "write"
+      let accessText = switch access { case .readWrite: "read, write"; case .readOnly: "read"; case .writeOnly: "write" }
       var name = "`.\(key)`"
       if row.deprecated { name += " (deprecated\(row.aliasOf.map { "; use `\($0)`" } ?? ""))" }
-      let cells = [name, "`\(row.name)`", "`\(OptionsEmitter.swiftType(row.kind))`", Self.cell(row.unit),
+      let cells = [name, "`\(row.name)`", "`\(row.kind.swiftType)`", Self.cell(row.unit),
                    Self.cell(row.defaultValue), Self.cell(row.socketTypes), accessText]
       return "| " + cells.joined(separator: " | ") + " |"
     }
   }
 
   func emit() -> GeneratedFile {
-    let banner = context.provenance(inputs: ["spec/options.yaml (\(table.source))"]).banner
+    let banner = context.provenance(inputs: ["\(OptionTableFile.path) (\(table.source))"]).banner
       .split(separator: "\n").map { "<!-- \($0.dropFirst(3)) -->" }.joined(separator: "\n")
     var lines = [
       "# Socket and Context Options",

@@ -1,4 +1,4 @@
-/// The naming rules of DESIGN §4.
+/// Swift names for C names (`memberName`, `constantName`), keywords escaped.
 public enum SwiftNaming {
   /// Words Swift does not accept as a bare member name.
   static let keywords: Set<String> = [

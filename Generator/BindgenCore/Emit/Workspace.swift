@@ -31,7 +31,7 @@ public struct Workspace {
   }
 
   public func loadOptionTable() throws -> OptionTable {
-    try OptionTableFile.load(path: url("spec/options.yaml").path)
+    try OptionTableFile.load(path: url(OptionTableFile.path).path)
   }
 
   public func loadFixtures() throws -> FixtureSpec {
@@ -48,6 +48,14 @@ public struct Workspace {
 
   public func loadExamples() throws -> [DocExample] {
     try DocCatalog.load(root: root, directory: "Sources/ZeroMQ/ZeroMQ.docc")
+  }
+
+  /// The JavaScript module's surface, or `nil` when the checkout has no
+  /// list (the coverage check then covers the function rows only).
+  public func loadJavaScriptAPI() throws -> JavaScriptAPI? {
+    let file = url(JavaScriptAPI.path)
+    guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+    return try JavaScriptAPI.load(from: file)
   }
 
   public func loadOptionOverrides() throws -> [OptionOverride] {
@@ -131,16 +139,7 @@ public enum HeaderLocator {
   }
 
   static func pkgConfig(_ arguments: [String]) -> String? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["pkg-config"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return nil }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let result = try? runSubprocess(["pkg-config"] + arguments), result.status == 0 else { return nil }
+    return String(decoding: result.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }

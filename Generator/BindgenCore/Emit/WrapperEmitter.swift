@@ -33,7 +33,7 @@ struct WrapperEmitter {
     writer.block("extension Socket") { w in
       var first = true
       for row in rows.sorted(by: { $0.c.first ?? "" < $1.c.first ?? "" }) {
-        let location = "spec/functions.yaml: \(row.seed)"
+        let location = "spec/functions.yaml: \(row.javascript)"
         guard let templateName = row.template, let template = Self.templates[templateName] else {
           diagnostics.append(Diagnostic(.error, location, "unknown template '\(row.template ?? "")' (known: \(Self.templates.keys.sorted().joined(separator: ", ")))"))
           continue

@@ -1,7 +1,8 @@
 import Foundation
 import Yams
 
-/// `spec/functions.yaml`: one row per documented function of the seed and its Swift form.
+/// `spec/functions.yaml`: one row per function of the JavaScript `zmq`
+/// module the API follows, with its Swift form.
 public struct FunctionSpec: Codable, Sendable, Equatable {
   public struct Row: Codable, Sendable, Equatable {
     public enum Shape: String, Codable, Sendable {
@@ -10,7 +11,8 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
       /// Hand-written; `implementation` names the file.
       case runtime
     }
-    public var seed: String
+    /// The JavaScript module's name for it: `Socket.recv_str(flags)`.
+    public var javascript: String
     public var swift: String
     public var c: [String]
     public var shape: Shape
@@ -28,8 +30,6 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
   }
 
   public var functions: [Row]
-  /// The seed document's `##` headings and the DocC section of each one's Swift counterpart.
-  public var seedSections: [String: String]
 
   public static func load(from url: URL) throws -> FunctionSpec {
     let text = try String(contentsOf: url, encoding: .utf8)
@@ -41,9 +41,9 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
   }
 
   /// The coverage gate: every row's documentation section, and every
-  /// section of the seed document (its `##` headings, when the seed is
-  /// available), has at least one example.
-  public func coverage(examples: [DocExample], seedHeadings: [String]?) -> [Diagnostic] {
+  /// section `javascriptAPI` names (when the list is there), has at least
+  /// one example.
+  public func coverage(examples: [DocExample], javascriptAPI: JavaScriptAPI?) -> [Diagnostic] {
     var counts: [String: Int] = [:]
     for example in examples {
       let file = example.file.split(separator: "/").last.map(String.init) ?? example.file
@@ -51,28 +51,14 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
     }
     var diagnostics: [Diagnostic] = []
     for row in functions where counts[row.docs, default: 0] == 0 {
-      diagnostics.append(Diagnostic(.error, "spec/functions.yaml: \(row.seed)",
+      diagnostics.append(Diagnostic(.error, "spec/functions.yaml: \(row.javascript)",
         "no ```swift example in the documentation section \(row.docs)"))
     }
-    for heading in seedHeadings ?? [] {
-      guard let section = seedSections[heading] else {
-        diagnostics.append(Diagnostic(.error, "spec/functions.yaml: seedSections",
-          "the seed's section \"\(heading)\" has no Swift counterpart listed"))
-        continue
-      }
-      if counts[section, default: 0] == 0 {
-        diagnostics.append(Diagnostic(.error, "spec/functions.yaml: seedSections",
-          "the seed's section \"\(heading)\" maps to \(section), which has no ```swift example"))
-      }
+    for entry in javascriptAPI?.entries ?? [] where counts[entry.docs, default: 0] == 0 {
+      diagnostics.append(Diagnostic(.error, "\(JavaScriptAPI.path): \(entry.name)",
+        "documented in \(entry.docs), which has no ```swift example"))
     }
     return diagnostics
-  }
-
-  /// The `##` headings of the seed document.
-  public static func seedHeadings(in text: String) -> [String] {
-    text.split(separator: "\n").compactMap { line in
-      line.hasPrefix("## ") ? line.dropFirst(3).trimmingCharacters(in: .whitespaces) : nil
-    }
   }
 
   /// Cross-checks the rows against the header (every named C function
@@ -82,8 +68,8 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
     var diagnostics: [Diagnostic] = []
     var seen: Set<String> = []
     for row in functions {
-      let location = "spec/functions.yaml: \(row.seed)"
-      if !seen.insert(row.seed).inserted {
+      let location = "spec/functions.yaml: \(row.javascript)"
+      if !seen.insert(row.javascript).inserted {
         diagnostics.append(Diagnostic(.error, location, "listed twice"))
       }
       if row.c.isEmpty {
@@ -117,5 +103,36 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
       }
     }
     return diagnostics
+  }
+}
+
+/// `spec/javascript-api.yaml`: the surface of the JavaScript `zmq` module,
+/// each entry with the DocC section that documents its Swift counterpart.
+public struct JavaScriptAPI: Codable, Sendable, Equatable {
+  public static let path = "spec/javascript-api.yaml"
+
+  public struct Entry: Codable, Sendable, Equatable {
+    /// As the module names it: `zmq.Socket.prototype.recv_str()`.
+    public var name: String
+    /// `File.md#heading`.
+    public var docs: String
+
+    public init(name: String, docs: String) {
+      self.name = name
+      self.docs = docs
+    }
+  }
+
+  public var entries: [Entry]
+
+  public init(entries: [Entry]) { self.entries = entries }
+
+  public static func load(from url: URL) throws -> JavaScriptAPI {
+    let text = try String(contentsOf: url, encoding: .utf8)
+    do {
+      return try YAMLDecoder().decode(JavaScriptAPI.self, from: text)
+    } catch {
+      throw SpecError(file: url.lastPathComponent, message: "\(error)")
+    }
   }
 }

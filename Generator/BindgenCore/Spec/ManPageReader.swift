@@ -162,30 +162,18 @@ public enum ManPageReader {
   }
 
   private static func gunzip(path: String) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["gzip", "-dc", "--", path]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
+    let result: SubprocessResult
     do {
-      try process.run()
+      result = try runSubprocess(["gzip", "-dc", "--", path])
     } catch {
       throw ManPageError(path: path, reason: "cannot run gzip: \(error)")
     }
-    // Read stdout to the end before waiting, so a large page cannot fill
-    // the pipe and block gzip; stderr is small.
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      let detail = errorText.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard result.status == 0 else {
+      let detail = result.errors.trimmingCharacters(in: .whitespacesAndNewlines)
       throw ManPageError(
-        path: path, reason: "gzip -dc exited with status \(process.terminationStatus)\(detail.isEmpty ? "" : ": \(detail)")")
+        path: path, reason: "gzip -dc exited with status \(result.status)\(detail.isEmpty ? "" : ": \(detail)")")
     }
-    return data
+    return result.output
   }
 
   /// `ZMQ_NAME: summary` (the summary may be empty), or nil.

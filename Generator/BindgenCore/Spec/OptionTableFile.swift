@@ -3,7 +3,7 @@ import Yams
 
 /// A spec file that could not be read.
 public struct OptionTableFileError: Error, CustomStringConvertible, Equatable {
-  /// The file as given to the parser (`spec/options.yaml`).
+  /// The file as given to the parser (`spec/derived/options.yaml`).
   public var file: String
   public var message: String
   public init(file: String, message: String) {
@@ -13,7 +13,7 @@ public struct OptionTableFileError: Error, CustomStringConvertible, Equatable {
   public var description: String { "\(file): \(message)" }
 }
 
-/// The text forms of the option table (`spec/options.yaml`) and of the
+/// The text forms of the option table (`spec/derived/options.yaml`) and of the
 /// reviewed overrides (`spec/option-overrides.yaml`).
 ///
 /// `render` is deterministic — fixed key order, one mapping per option in
@@ -24,8 +24,9 @@ public struct OptionTableFileError: Error, CustomStringConvertible, Equatable {
 /// text. Parsing is strict: unknown or repeated keys, missing keys and
 /// values of the wrong shape are errors naming the entry.
 public enum OptionTableFile {
-  /// The pages the table is read from, in the order the header names them.
-  public static let pageNames = ["zmq_setsockopt.3", "zmq_getsockopt.3", "zmq_ctx_set.3", "zmq_ctx_get.3"]
+  /// Where the table lives in the package. It is machine-written, so it
+  /// sits under `spec/derived/`, apart from the reviewed tables.
+  public static let path = "spec/derived/options.yaml"
 
   /// Row keys in the order they are written.
   static let rowKeys = [
@@ -41,9 +42,9 @@ public enum OptionTableFile {
     let sourceInComment = String(
       String.UnicodeScalarView(table.source.unicodeScalars.map { isPrintable($0) ? $0 : " " }))
     var out = """
-      # spec/options.yaml: the socket and context options of libzmq, one entry per option.
+      # \(path): the socket and context options of libzmq, one entry per option.
       # Written by `zmq-bindgen spec sync` from the \(sourceInComment)
-      # (\(pageNames.joined(separator: ", "))), the ZMQ_* macros of zmq.h and
+      # (\(SpecSync.pageNames.map { $0 + ".3" }.joined(separator: ", "))), the ZMQ_* macros of zmq.h and
       # spec/option-overrides.yaml. Do not edit: correct the overrides and sync again.
 
       """
@@ -137,7 +138,7 @@ public enum OptionTableFile {
 
   // MARK: Parsing the table
 
-  public static func parse(_ text: String, file: String = "spec/options.yaml") throws -> OptionTable {
+  public static func parse(_ text: String, file: String = OptionTableFile.path) throws -> OptionTable {
     let root = try compose(text, file: file)
     let top = try mapping(root, file: file, what: "the document")
     try checkKeys(top, allowed: ["source", "options"], required: ["source", "options"], file: file, what: "the document")
@@ -312,7 +313,8 @@ public enum SpecSync {
   /// Where Debian puts libzmq's section-3 pages.
   public static let defaultManDirectory = "/usr/share/man/man3"
 
-  /// The page names, without extension, in the order the builder takes them.
+  /// The option pages, without extension, in the order the builder takes
+  /// them (and the table's header comment names them).
   public static let pageNames = ["zmq_setsockopt", "zmq_getsockopt", "zmq_ctx_set", "zmq_ctx_get"]
 
   /// Builds the option table. Each page is read from `NAME.3.gz` or, when

@@ -1,5 +1,5 @@
 /* A small zmq.h-shaped fixture: the stable API of a "current" libzmq and
-   a draft block. Written for swift-zeromq's golden tests. */
+   a draft block. Written for swift-zeromq's generator tests. */
 #ifndef FIXTURE_ZMQ_H
 #define FIXTURE_ZMQ_H
 #include <errno.h>
@@ -45,6 +45,8 @@ int zmq_ctx_term (void *context_);
 #define ZMQ_SUBSCRIBE 6
 #define ZMQ_LINGER 17
 #define ZMQ_LAST_ENDPOINT 32
+#define ZMQ_RCVMORE 13
+#define ZMQ_CURVE_SERVERKEY 50
 #define ZMQ_BLOCKY 70
 #define ZMQ_HEARTBEAT_IVL 75
 #define ZMQ_IDENTITY ZMQ_ROUTING_ID

@@ -1,6 +1,6 @@
 /* The same fixture shaped like an older libzmq 4.1: ZMQ_IDENTITY is the
    option (no ZMQ_ROUTING_ID), no ZMQ_BLOCKY, no heartbeats, no handshake
-   events, no draft block. Written for swift-zeromq's golden tests. */
+   events, no draft block. Written for swift-zeromq's generator tests. */
 #ifndef FIXTURE_ZMQ_H
 #define FIXTURE_ZMQ_H
 #include <errno.h>
@@ -46,6 +46,8 @@ int zmq_ctx_term (void *context_);
 #define ZMQ_SUBSCRIBE 6
 #define ZMQ_LINGER 17
 #define ZMQ_LAST_ENDPOINT 32
+#define ZMQ_RCVMORE 13
+#define ZMQ_CURVE_SERVERKEY 50
 
 #define ZMQ_DONTWAIT 1
 #define ZMQ_SNDMORE 2
