@@ -119,7 +119,7 @@ func runTask<R: Sendable>(_ body: @escaping @Sendable () async throws -> R) thro
 /// last send until its standard input reaches end-of-file (bench/run closes
 /// it once `local_thr` has printed). libzmq 4.3 can lose the tail of a PUSH
 /// stream whose process ends while the peer is still reading, over ipc above
-/// all (libzmq's GitHub issue #4660), and `local_thr` then never finishes. Holding does
+/// all, and `local_thr` then never finishes. Holding does
 /// not change the measurement, which is the receiver's. Same as the C twin.
 func holdIfAsked() {
   guard getenv("ZMQPERF_HOLD") != nil else { return }

@@ -280,7 +280,7 @@ static int local_thr (const char *bind_to, long size, long count)
    last send until its standard input reaches end-of-file (bench/run closes
    it once local_thr has printed). libzmq 4.3 can lose the tail of a PUSH
    stream whose process ends while the peer is still reading, over ipc
-   above all (libzmq issue 4660): local_thr then never finishes. Holding
+   above all: local_thr then never finishes. Holding
    does not change the measurement, which is the receiver's. */
 static void hold_if_asked (void)
 {
