@@ -2,7 +2,8 @@
 # fresh Debian 12 machine with Swift 6.3 needs: both install what is missing.
 
 SWIFT       ?= swift
-BINDGEN      = $(SWIFT) run --quiet zmq-bindgen
+# The generator is a package of its own (Generator/), run from the repository root.
+BINDGEN      = $(SWIFT) run --quiet --package-path Generator zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
 .PHONY: all bootstrap build demo test test-swift test-perf-tools faults soak soak-short load load-short generate check-generated format format-check contract docs sanitize fuzz bench bench-quick clean
@@ -37,6 +38,7 @@ test: bootstrap format-check check-generated test-swift test-perf-tools soak-sho
 # machine although nothing is wrong.
 TIMED_TESTS = ZeroMQTests.AsyncTests|ExampleTests|DocAsyncAwaitTests
 test-swift:
+	$(SWIFT) test --package-path Generator --parallel
 	$(SWIFT) test --parallel --skip '$(TIMED_TESTS)'
 	$(SWIFT) test --filter '$(TIMED_TESTS)'
 
@@ -140,8 +142,15 @@ fuzz: bootstrap
 	bash scripts/fuzz $(FUZZ_SECONDS)
 
 ## docs: build the DocC reference (Sources/ZeroMQ/ZeroMQ.docc) into .build/docs; warnings fail.
+# With the toolchain's own docc and SwiftPM's symbol-graph dump, so the package needs no
+# documentation plugin (which every consumer would otherwise resolve).
+SYMBOL_GRAPHS = .build/docs-symbol-graphs
 docs: bootstrap
-	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target ZeroMQ \
+	$(SWIFT) package dump-symbol-graph --minimum-access-level public --skip-synthesized-members --emit-extension-block-symbols >/dev/null
+	@rm -rf $(SYMBOL_GRAPHS) && mkdir -p $(SYMBOL_GRAPHS)
+	@cp "$$($(SWIFT) build --show-bin-path)/../symbolgraph"/ZeroMQ*.symbols.json $(SYMBOL_GRAPHS)/
+	docc convert Sources/ZeroMQ/ZeroMQ.docc --additional-symbol-graph-dir $(SYMBOL_GRAPHS) \
+	  --fallback-display-name ZeroMQ --fallback-bundle-identifier org.swift-zeromq.ZeroMQ \
 	  --warnings-as-errors --output-path .build/docs --transform-for-static-hosting
 	@echo "docs: .build/docs/index.html"
 

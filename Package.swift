@@ -1,28 +1,21 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 //
 // swift-zeromq: a ZeroMQ binding generated from the installed libzmq.
 //
 // Library users depend on the `ZeroMQ` product only: it needs libzmq and
-// nothing else (no unsafe flags, no libclang). The generator targets
-// (`CClang`, `BindgenCore`, `zmq-bindgen`) need libclang 14 and are only
-// built by people who regenerate the bindings.
+// nothing else — no other package, no unsafe flags, no libclang. The
+// generator that writes Sources/ZeroMQ/Generated is a package of its own in
+// Generator/ (it needs libclang, swift-argument-parser and Yams), so a
+// consumer of this package never resolves or builds any of it.
+//
+// Tools version 6.2: the async API runs on the caller's executor through
+// `nonisolated(nonsending)`, which needs a Swift 6.2 compiler.
 import PackageDescription
-
-/// Where Debian 12's libclang-dev puts the clang-c headers.
-let llvmInclude = "/usr/lib/llvm-14/include"
-let clangFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I\(llvmInclude)"])]
 
 let package = Package(
   name: "swift-zeromq",
   products: [
     .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
-    .executable(name: "zmq-bindgen", targets: ["zmq-bindgen"]),
-  ],
-  dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
-    // `make docs`: swift package generate-documentation (a command plugin; not linked into anything).
-    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // MARK: The library
@@ -52,27 +45,6 @@ let package = Package(
     .executableTarget(name: "zmq-soak", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-load", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-lazy-pirate", dependencies: ["ZeroMQ", "ExampleSupport"]),
-
-    // MARK: The generator
-    .systemLibrary(name: "CClang", path: "Generator/CClang"),
-    .target(
-      name: "BindgenCore",
-      dependencies: ["CClang", .product(name: "Yams", package: "Yams")],
-      path: "Generator/BindgenCore",
-      swiftSettings: clangFlags
-    ),
-    .executableTarget(
-      name: "zmq-bindgen",
-      dependencies: ["BindgenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-      path: "Generator/zmq-bindgen",
-      swiftSettings: clangFlags
-    ),
-    .testTarget(
-      name: "BindgenCoreTests",
-      dependencies: ["BindgenCore"],
-      resources: [.copy("Fixtures")],
-      swiftSettings: clangFlags
-    ),
   ],
   swiftLanguageModes: [.v6]
 )

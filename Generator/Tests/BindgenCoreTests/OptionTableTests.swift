@@ -455,6 +455,7 @@ let fixtureGetPageRecoveryLocations = [
 
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
+    .deletingLastPathComponent()
   static let overridesPath = root.appendingPathComponent("spec/option-overrides.yaml").path
   static let tablePath = root.appendingPathComponent(OptionTableFile.path).path
   static let headerPath = "/usr/include/zmq.h"

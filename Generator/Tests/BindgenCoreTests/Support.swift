@@ -6,7 +6,9 @@ import Testing
 /// files can be rewritten in place with UPDATE_REFERENCE=1).
 enum Paths {
   static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  /// The repository root (this file is Generator/Tests/BindgenCoreTests/Support.swift).
   static let packageRoot = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
   static let fixtures = testsDirectory.appendingPathComponent("Fixtures")
   /// The tests' own package root: `Fixtures/spec/` holds spec tables of
   /// their own, so a change to the checkout's `spec/` never changes them.

@@ -4,7 +4,7 @@ import Testing
 
 /// The documentation-example reader and the doctest emitter.
 @Suite struct DoctestTests {
-  static let samplePath = "Tests/BindgenCoreTests/Fixtures/docs/Sample.md"
+  static let samplePath = "Generator/Tests/BindgenCoreTests/Fixtures/docs/Sample.md"
 
   func sampleExamples() throws -> [DocExample] {
     let text = try String(contentsOf: Paths.fixtures.appendingPathComponent("docs/Sample.md"), encoding: .utf8)
