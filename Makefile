@@ -5,7 +5,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test test-swift test-perf-tools faults soak soak-short load load-short generate check-generated contract docs sanitize fuzz bench bench-quick clean
+.PHONY: all bootstrap build demo test test-swift test-perf-tools faults soak soak-short load load-short generate check-generated contract docs docs-browser examples sanitize fuzz bench bench-quick clean
 
 all: build
 
@@ -24,9 +24,9 @@ demo: bootstrap
 	@$(SWIFT) run --quiet zmq-info
 	@bash scripts/demo-forwarding
 
-## test: generated code up to date, every test target, the API contract, short versions
-## of the soak and the load test, and the fault tests.
-test: bootstrap check-generated test-swift test-perf-tools soak-short load-short contract faults
+## test: generated code up to date, every test target, the example programs, the API
+## contract, short versions of the soak and the load test, and the fault tests.
+test: bootstrap check-generated test-swift examples test-perf-tools soak-short load-short contract faults
 
 # Tests that measure waits in wall-clock time run in their own invocation.
 # Swift Testing runs synchronous tests on the cooperative thread pool (two
@@ -39,6 +39,11 @@ TIMED_TESTS = ZeroMQTests.AsyncTests|ExampleTests|DocAsyncAwaitTests
 test-swift:
 	$(SWIFT) test --parallel --skip '$(TIMED_TESTS)'
 	$(SWIFT) test --filter '$(TIMED_TESTS)'
+
+## examples: build the Examples/ package (a consumer of the library) and run every example
+## program end to end, bounded by time-outs (scripts/examples; part of `make test`).
+examples: bootstrap
+	bash scripts/examples
 
 ## test-perf-tools: every perf tool and API variant, Swift and C, with tiny counts; no timing asserted.
 test-perf-tools:
