@@ -138,5 +138,11 @@ docs: bootstrap
 	  --warnings-as-errors --output-path .build/docs --transform-for-static-hosting
 	@echo "docs: .build/docs/index.html"
 
+## docs-browser: `make docs`, then the site served on 127.0.0.1 and opened in headless Chromium
+## (installed from Debian's packages when missing): the landing page and the socket reference
+## must show their title and first code example; screenshots in .build/docs-screenshots/.
+docs-browser: docs
+	python3 scripts/docs-browser-check
+
 clean:
 	$(SWIFT) package clean
