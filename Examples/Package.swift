@@ -23,7 +23,7 @@ func example(_ name: String) -> Target {
 let package = Package(
   name: "swift-zeromq-examples",
   dependencies: [
-    .package(name: "swift-zeromq", path: ".."),
+    .package(name: "swift-zeromq", path: "..")
   ],
   targets: [
     .target(name: "ExampleKit"),

@@ -87,7 +87,9 @@ public struct CommandLineArguments {
 
 /// Prints `message` to stderr and exits with `status`.
 public func fail(_ message: String, status: Int32 = 1) -> Never {
-  fputs("\(CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "example"): \(message)\n", stderr)
+  fputs(
+    "\(CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "example"): \(message)\n",
+    stderr)
   exit(status)
 }
 

@@ -17,22 +17,23 @@
 import ExampleKit
 import ZeroMQ
 
-let arguments = CommandLineArguments(usage: """
-  usage: broker broker [--frontend ENDPOINT] [--backend ENDPOINT] [--idle-exit MS]
-         broker worker --connect ENDPOINT [--name NAME] [--idle-exit MS]
-         broker client --connect ENDPOINT [--name NAME] [--requests N] [--timeout MS]
+let arguments = CommandLineArguments(
+  usage: """
+    usage: broker broker [--frontend ENDPOINT] [--backend ENDPOINT] [--idle-exit MS]
+           broker worker --connect ENDPOINT [--name NAME] [--idle-exit MS]
+           broker client --connect ENDPOINT [--name NAME] [--requests N] [--timeout MS]
 
-  broker  binds a ROUTER for clients and a DEALER for workers (defaults
-          tcp://127.0.0.1:*), prints both endpoints and relays messages
-          between them; stops after --idle-exit ms (default 0: never)
-          without traffic.
-  worker  connects a REP socket to the broker's backend and answers each
-          request, saying who answered; stops after --idle-exit ms
-          (default 30000) without a request.
-  client  connects a REQ socket to the broker's frontend, sends --requests
-          (default 5) requests and checks each reply; waits at most
-          --timeout ms (default 3000) for each.
-  """)
+    broker  binds a ROUTER for clients and a DEALER for workers (defaults
+            tcp://127.0.0.1:*), prints both endpoints and relays messages
+            between them; stops after --idle-exit ms (default 0: never)
+            without traffic.
+    worker  connects a REP socket to the broker's backend and answers each
+            request, saying who answered; stops after --idle-exit ms
+            (default 30000) without a request.
+    client  connects a REQ socket to the broker's frontend, sends --requests
+            (default 5) requests and checks each reply; waits at most
+            --timeout ms (default 3000) for each.
+    """)
 
 func runBroker(_ arguments: CommandLineArguments) throws {
   let context = try Context()

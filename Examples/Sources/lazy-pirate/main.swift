@@ -29,20 +29,21 @@ import ZeroMQ
 @preconcurrency import Darwin
 #endif
 
-let arguments = CommandLineArguments(usage: """
-  usage: lazy-pirate server [--bind ENDPOINT] [--crash-after N] [--slow-every N] [--slow-ms MS]
-                            [--idle-exit MS]
-         lazy-pirate client --connect ENDPOINT [--requests N] [--timeout MS] [--retries N]
+let arguments = CommandLineArguments(
+  usage: """
+    usage: lazy-pirate server [--bind ENDPOINT] [--crash-after N] [--slow-every N] [--slow-ms MS]
+                              [--idle-exit MS]
+           lazy-pirate client --connect ENDPOINT [--requests N] [--timeout MS] [--retries N]
 
-  server  binds a REP socket (default tcp://127.0.0.1:*) and prints the
-          endpoint; echoes each request. --crash-after N: on the request
-          after the Nth, exit at once with status 3, without answering.
-          --slow-every N: wait --slow-ms (default 1500) before every Nth
-          answer. Stops after --idle-exit ms (default 30000) without a request.
-  client  sends --requests (default 6) numbered requests; waits --timeout ms
-          (default 1000) for each reply, and after a timeout reconnects and
-          sends again, --retries times (default 3) before giving up (exit 1).
-  """)
+    server  binds a REP socket (default tcp://127.0.0.1:*) and prints the
+            endpoint; echoes each request. --crash-after N: on the request
+            after the Nth, exit at once with status 3, without answering.
+            --slow-every N: wait --slow-ms (default 1500) before every Nth
+            answer. Stops after --idle-exit ms (default 30000) without a request.
+    client  sends --requests (default 6) numbered requests; waits --timeout ms
+            (default 1000) for each reply, and after a timeout reconnects and
+            sends again, --retries times (default 3) before giving up (exit 1).
+    """)
 
 func runServer(_ arguments: CommandLineArguments) throws {
   let context = try Context()
@@ -120,11 +121,15 @@ func runClient(_ arguments: CommandLineArguments) throws {
       }
       try socket.close()
       if triesLeft == 0 {
-        fail("request \(request): no reply after \(retries) retries of \(timeout) ms; giving up, the server seems to be down")
+        fail(
+          "request \(request): no reply after \(retries) retries of \(timeout) ms; giving up, the server seems to be down"
+        )
       }
       triesLeft -= 1
       retried += 1
-      print("request \(request): no reply within \(timeout) ms, reconnecting and retrying (\(triesLeft) \(triesLeft == 1 ? "retry" : "retries") left)")
+      print(
+        "request \(request): no reply within \(timeout) ms, reconnecting and retrying (\(triesLeft) \(triesLeft == 1 ? "retry" : "retries") left)"
+      )
       socket = try connectedSocket(context, to: endpoint, timeout: timeout)
       try socket.send(request)
     }

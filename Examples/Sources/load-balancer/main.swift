@@ -24,15 +24,16 @@ import ExampleKit
 import Foundation
 import ZeroMQ
 
-let arguments = CommandLineArguments(usage: """
-  usage: load-balancer [--clients N] [--workers N] [--requests N] [--timeout MS]
+let arguments = CommandLineArguments(
+  usage: """
+    usage: load-balancer [--clients N] [--workers N] [--requests N] [--timeout MS]
 
-  Starts --workers (default 3) worker threads, each slower than the one
-  before, and --clients (default 4) client threads, each sending --requests
-  (default 5) requests through the broker, which runs on the main thread.
-  Prints who served what and exits 0 once every request was answered;
-  gives up after --timeout ms (default 5000) without traffic.
-  """)
+    Starts --workers (default 3) worker threads, each slower than the one
+    before, and --clients (default 4) client threads, each sending --requests
+    (default 5) requests through the broker, which runs on the main thread.
+    Prints who served what and exits 0 once every request was answered;
+    gives up after --timeout ms (default 5000) without traffic.
+    """)
 
 /// What the command line asked for, shared by every thread.
 struct Setup: Sendable {
@@ -82,7 +83,9 @@ func client(_ number: Int, _ context: Context, _ setup: Setup) throws {
     let text = "request \(request) of client-\(number)"
     try socket.send(text)
     do {
-      guard let reply = try socket.recvString(), reply.hasPrefix(text + ",") else { fail("client-\(number): wrong reply") }
+      guard let reply = try socket.recvString(), reply.hasPrefix(text + ",") else {
+        fail("client-\(number): wrong reply")
+      }
       print(reply)
     } catch let error as ZMQError where error == .eagain {
       fail("client-\(number): no reply within \(setup.timeout) ms")

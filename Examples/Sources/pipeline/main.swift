@@ -24,24 +24,25 @@
 import ExampleKit
 import ZeroMQ
 
-let arguments = CommandLineArguments(usage: """
-  usage: pipeline sink [--bind ENDPOINT] [--control-bind ENDPOINT] [--timeout MS]
-         pipeline ventilator --sink ENDPOINT [--bind ENDPOINT] [--tasks N] [--max-ms MS]
-         pipeline worker --tasks-from ENDPOINT --results-to ENDPOINT --control ENDPOINT
-                         [--name NAME] [--idle-exit MS]
+let arguments = CommandLineArguments(
+  usage: """
+    usage: pipeline sink [--bind ENDPOINT] [--control-bind ENDPOINT] [--timeout MS]
+           pipeline ventilator --sink ENDPOINT [--bind ENDPOINT] [--tasks N] [--max-ms MS]
+           pipeline worker --tasks-from ENDPOINT --results-to ENDPOINT --control ENDPOINT
+                           [--name NAME] [--idle-exit MS]
 
-  sink        binds a PULL socket for results and a PUB socket for the stop
-              signal (defaults tcp://127.0.0.1:*) and prints both endpoints;
-              collects one batch, checks every task came back once, prints
-              who did what, then tells the workers to stop. Gives up after
-              --timeout ms (default 10000) without a message.
-  ventilator  binds a PUSH socket for tasks (default tcp://127.0.0.1:*),
-              prints its endpoint, waits for a line on standard input, then
-              announces --tasks N (default 20) to the sink and sends N tasks
-              of 1 to --max-ms (default 40) milliseconds of work each.
-  worker      does tasks until the sink says stop, or --idle-exit ms
-              (default 30000) pass without a task or signal.
-  """)
+    sink        binds a PULL socket for results and a PUB socket for the stop
+                signal (defaults tcp://127.0.0.1:*) and prints both endpoints;
+                collects one batch, checks every task came back once, prints
+                who did what, then tells the workers to stop. Gives up after
+                --timeout ms (default 10000) without a message.
+    ventilator  binds a PUSH socket for tasks (default tcp://127.0.0.1:*),
+                prints its endpoint, waits for a line on standard input, then
+                announces --tasks N (default 20) to the sink and sends N tasks
+                of 1 to --max-ms (default 40) milliseconds of work each.
+    worker      does tasks until the sink says stop, or --idle-exit ms
+                (default 30000) pass without a task or signal.
+    """)
 
 func runSink(_ arguments: CommandLineArguments) throws {
   let context = try Context()

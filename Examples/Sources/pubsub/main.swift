@@ -22,19 +22,20 @@ enum Feed {
   static let topics = ["weather", "traffic", "prices"]
 }
 
-let arguments = CommandLineArguments(usage: """
-  usage: pubsub publisher [--bind ENDPOINT] [--interval-ms MS] [--seconds S]
-         pubsub subscriber --connect ENDPOINT [--topics A,B] [--count N] [--timeout MS]
+let arguments = CommandLineArguments(
+  usage: """
+    usage: pubsub publisher [--bind ENDPOINT] [--interval-ms MS] [--seconds S]
+           pubsub subscriber --connect ENDPOINT [--topics A,B] [--count N] [--timeout MS]
 
-  publisher   binds a PUB socket (default tcp://127.0.0.1:*) and prints the
-              endpoint; sends one update every --interval-ms (default 20),
-              cycling through the topics \(Feed.topics.joined(separator: ", ")),
-              for --seconds (default 0: until stopped).
-  subscriber  connects a SUB socket, subscribes to --topics (default
-              weather), prints --count (default 5) updates and checks that
-              each one belongs to a topic it asked for; waits at most
-              --timeout ms (default 3000) for each.
-  """)
+    publisher   binds a PUB socket (default tcp://127.0.0.1:*) and prints the
+                endpoint; sends one update every --interval-ms (default 20),
+                cycling through the topics \(Feed.topics.joined(separator: ", ")),
+                for --seconds (default 0: until stopped).
+    subscriber  connects a SUB socket, subscribes to --topics (default
+                weather), prints --count (default 5) updates and checks that
+                each one belongs to a topic it asked for; waits at most
+                --timeout ms (default 3000) for each.
+    """)
 
 func runPublisher(_ arguments: CommandLineArguments) throws {
   let context = try Context()

@@ -12,17 +12,18 @@
 import ExampleKit
 import ZeroMQ
 
-let arguments = CommandLineArguments(usage: """
-  usage: request-reply server [--bind ENDPOINT] [--requests N] [--idle-exit MS] [--work-ms MS]
-         request-reply client --connect ENDPOINT [--requests N] [--timeout MS]
+let arguments = CommandLineArguments(
+  usage: """
+    usage: request-reply server [--bind ENDPOINT] [--requests N] [--idle-exit MS] [--work-ms MS]
+           request-reply client --connect ENDPOINT [--requests N] [--timeout MS]
 
-  server  binds a REP socket (default tcp://127.0.0.1:*, a free port) and
-          prints the endpoint it got; answers each request with its text in
-          capitals, taking --work-ms (default 0) per request. Stops after
-          --requests answers or --idle-exit ms without a request (0: never).
-  client  connects a REQ socket, sends --requests (default 3) greetings and
-          waits at most --timeout ms (default 2000) for each answer.
-  """)
+    server  binds a REP socket (default tcp://127.0.0.1:*, a free port) and
+            prints the endpoint it got; answers each request with its text in
+            capitals, taking --work-ms (default 0) per request. Stops after
+            --requests answers or --idle-exit ms without a request (0: never).
+    client  connects a REQ socket, sends --requests (default 3) greetings and
+            waits at most --timeout ms (default 2000) for each answer.
+    """)
 
 func runServer(_ arguments: CommandLineArguments) throws {
   let context = try Context()
