@@ -6,7 +6,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet --package-path Generator zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test test-swift test-perf-tools faults soak soak-short load load-short generate check-generated format format-check contract docs sanitize fuzz bench bench-quick clean
+.PHONY: all bootstrap build demo test test-swift test-perf-tools faults soak soak-short load load-short generate check-generated format format-check contract docs docs-browser examples consumer-check sanitize fuzz bench bench-quick clean
 
 all: build
 
@@ -25,9 +25,10 @@ demo: bootstrap
 	@$(SWIFT) run --quiet zmq-info
 	@bash scripts/demo-forwarding
 
-## test: formatting, generated code up to date, every test target, the API contract, short
-## versions of the soak and the load test, and the fault tests.
-test: bootstrap format-check check-generated test-swift test-perf-tools soak-short load-short contract faults
+## test: formatting, generated code up to date, every test target, the example programs,
+## a consumer package of the library, the API contract, short versions of the soak and
+## the load test, and the fault tests.
+test: bootstrap format-check check-generated test-swift examples consumer-check test-perf-tools soak-short load-short contract faults
 
 # Tests that measure waits in wall-clock time run in their own invocation.
 # Swift Testing runs synchronous tests on the cooperative thread pool (two
@@ -41,6 +42,11 @@ test-swift:
 	$(SWIFT) test --package-path Generator --parallel
 	$(SWIFT) test --parallel --skip '$(TIMED_TESTS)'
 	$(SWIFT) test --filter '$(TIMED_TESTS)'
+
+## examples: build the Examples/ package (a consumer of the library) and run every example
+## program end to end, bounded by time-outs (scripts/examples; part of `make test`).
+examples: bootstrap
+	bash scripts/examples
 
 ## test-perf-tools: every perf tool and API variant, Swift and C, with tiny counts; no timing asserted.
 test-perf-tools:
@@ -153,6 +159,18 @@ docs: bootstrap
 	  --fallback-display-name ZeroMQ --fallback-bundle-identifier org.swift-zeromq.ZeroMQ \
 	  --warnings-as-errors --output-path .build/docs --transform-for-static-hosting
 	@echo "docs: .build/docs/index.html"
+
+## docs-browser: `make docs`, then the site served on 127.0.0.1 and opened in headless Chromium
+## (installed from Debian's packages when missing): the landing page and the socket reference
+## must show their title and first code example; screenshots in .build/docs-screenshots/.
+docs-browser: docs
+	python3 scripts/docs-browser-check
+
+## consumer-check: a package that depends on the ZeroMQ product builds and runs, and resolves
+## nothing of the generator; with CONSUMER_PREFIX=<libzmq prefix>, it finds that libzmq through
+## PKG_CONFIG_PATH alone (scripts/consumer-check).
+consumer-check:
+	bash scripts/consumer-check $(CONSUMER_PREFIX)
 
 clean:
 	$(SWIFT) package clean
