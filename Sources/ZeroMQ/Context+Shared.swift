@@ -1,0 +1,33 @@
+import Synchronization
+
+extension Context {
+  /// The process-wide context, created on first use (pyzmq's
+  /// `Context.instance()`).
+  private static let sharedStorage = Mutex<Context?>(nil)
+
+  /// One context for the whole process, created the first time it is asked
+  /// for and then returned to every caller, from any thread or task.
+  ///
+  /// ```swift
+  /// let socket = try Context.shared.socket(.push)
+  /// ```
+  ///
+  /// Use it where a program wants one context and does not want to pass it
+  /// around; libraries that need their own lifetime should make their own.
+  /// The shared context is never terminated by the library (it lives until
+  /// the process exits, so nothing waits for it at exit). When somebody
+  /// shuts it down or terminates it, the next access creates a fresh one.
+  ///
+  /// - Throws: the errors of ``init()`` when a context cannot be created
+  ///   (for example `EMFILE`); the next access tries again.
+  public static var shared: Context {
+    get throws {
+      try sharedStorage.withLock { (stored) throws -> Context in
+        if let context = stored, !context.isShutDown { return context }
+        let context = try Context()
+        stored = context
+        return context
+      }
+    }
+  }
+}

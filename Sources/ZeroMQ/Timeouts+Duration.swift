@@ -1,0 +1,27 @@
+// `Duration` forms of the millisecond timeouts of the monitor and the proxy
+// controller. The millisecond forms stay; these convert and call them.
+
+extension SocketMonitor {
+  /// Waits for the next event and returns it, as `next(timeout:)` with
+  /// milliseconds does.
+  ///
+  /// - Parameter timeout: how long to wait at most; `nil` waits until an
+  ///   event arrives, `.zero` only takes one that is already queued.
+  ///   Sub-millisecond parts are rounded up.
+  /// - Throws: ``ZMQError/einval`` for a negative timeout, and the errors
+  ///   of the millisecond form.
+  public func next(timeout: Duration?) throws -> MonitorEvent? {
+    try next(timeout: try Duration.zmqMilliseconds(timeout))
+  }
+}
+
+extension ProxyController {
+  /// Creates a controller with a PAIR socket bound to `endpoint`, as the
+  /// initializer with a millisecond timeout does.
+  ///
+  /// - Parameter timeout: how long a command or a statistics request may
+  ///   wait for the proxy; `nil` waits without limit.
+  public convenience init(context: Context, endpoint: String? = nil, timeout: Duration?) throws {
+    try self.init(context: context, endpoint: endpoint, timeout: try Duration.zmqMilliseconds(timeout))
+  }
+}
