@@ -22,12 +22,16 @@ extension Context {
   ///   (for example `EMFILE`); the next access tries again.
   public static var shared: Context {
     get throws {
-      try sharedStorage.withLock { (stored) throws -> Context in
-        if let context = stored, !context.isShutDown { return context }
-        let context = try Context()
-        stored = context
-        return context
-      }
+      try sharedStorage.withLock { (stored) throws -> Context in try live(&stored) }
     }
+  }
+
+  /// The context in `stored`, or a new one stored there when there is none
+  /// or it has been shut down or terminated.
+  static func live(_ stored: inout Context?) throws -> Context {
+    if let context = stored, !context.isShutDown { return context }
+    let context = try Context()
+    stored = context
+    return context
   }
 }

@@ -22,9 +22,10 @@ public struct SocketTypeMismatchError: Error, Hashable, Sendable, CustomStringCo
     self.expected = expected
   }
 
-  /// For example `subscribe(_:) needs a ZMQ_SUB or ZMQ_XSUB socket, not ZMQ_PUSH`.
+  /// For example `subscribe(_:) needs a SUB or XSUB socket, not a PUSH socket`.
   public var description: String {
-    "\(operation) needs a \(expected.map(\.description).joined(separator: " or ")) socket, not \(socketType)"
+    let expected = expected.map { $0.description.uppercased() }.joined(separator: " or ")
+    return "\(operation) needs a \(expected) socket, not a \(socketType.description.uppercased()) socket"
   }
 }
 

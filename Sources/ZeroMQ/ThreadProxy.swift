@@ -201,14 +201,27 @@ public final class ThreadProxy: Sendable {
   }
 
   /// Stops passing messages on; they wait in the sockets' queues until
-  /// ``resume()``.
+  /// ``resume()``. When this returns, the proxy has paused: the command is
+  /// followed by a statistics request, which the proxy answers only after
+  /// it has taken the command.
   ///
   /// - Throws: ``ThreadProxyError/notRunning``, and ``ZMQError/eagain``
   ///   when the proxy did not take the command within the timeout.
-  public func pause() throws { try withController { try $0.pause() } }
+  public func pause() throws {
+    try withController { (controller) throws in
+      try controller.pause()
+      _ = try controller.statistics()
+    }
+  }
 
-  /// Passes messages on again after ``pause()``.
-  public func resume() throws { try withController { try $0.resume() } }
+  /// Passes messages on again after ``pause()``; when this returns, the
+  /// proxy has resumed.
+  public func resume() throws {
+    try withController { (controller) throws in
+      try controller.resume()
+      _ = try controller.statistics()
+    }
+  }
 
   /// The messages and bytes the proxy's frontend and backend have received
   /// and sent so far. A multipart message counts as one message; its bytes
