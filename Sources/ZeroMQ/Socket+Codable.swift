@@ -228,8 +228,12 @@ extension Socket {
   /// Sends `value`, encoded as JSON (or by `encoder`), as one message part,
   /// suspending while the socket cannot queue it.
   ///
-  /// - Parameter flags: `.sndMore` when more parts of the same message
-  ///   follow; other flags are ignored.
+  /// - Parameters:
+  ///   - value: the value to send.
+  ///   - encoder: how to turn it into bytes; a `JSONEncoder` with default
+  ///     settings unless given.
+  ///   - flags: `.sndMore` when more parts of the same message follow;
+  ///     other flags are ignored.
   /// - Returns: the bytes sent.
   /// - Throws: what the encoder throws (nothing is sent then), and the
   ///   errors of the other async sends.

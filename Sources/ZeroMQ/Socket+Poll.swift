@@ -73,6 +73,9 @@ extension Poller {
   /// - Returns: one ready socket, or `nil` when none became ready in time.
   /// - Throws: ``ZMQError/einval`` for a negative timeout, and the errors
   ///   of `wait(timeout:)` (milliseconds).
+  // Left out of the generated reference while the reference's links to
+  // the millisecond form carry no disambiguation; see PollingAndTimeouts.md.
+  @_documentation(visibility: internal)
   public func wait(timeout: Duration?) throws -> PollerEvent? {
     try wait(timeout: Int(try Duration.zmqMilliseconds(timeout)))
   }
@@ -80,6 +83,9 @@ extension Poller {
   /// Waits for registered sockets to become ready and reports up to
   /// `maximum` of them, as `waitAll(_:timeout:)` (milliseconds) does with
   /// milliseconds; `nil` waits without limit.
+  // Left out of the generated reference while the reference's links to
+  // the millisecond form carry no disambiguation; see PollingAndTimeouts.md.
+  @_documentation(visibility: internal)
   public func waitAll(_ maximum: Int, timeout: Duration?) throws -> [PollerEvent] {
     try waitAll(maximum, timeout: Int(try Duration.zmqMilliseconds(timeout)))
   }

@@ -10,6 +10,9 @@ extension SocketMonitor {
   ///   Sub-millisecond parts are rounded up.
   /// - Throws: ``ZMQError/einval`` for a negative timeout, and the errors
   ///   of the millisecond form.
+  // Left out of the generated reference while the reference's links to
+  // the millisecond form carry no disambiguation; see PollingAndTimeouts.md.
+  @_documentation(visibility: internal)
   public func next(timeout: Duration?) throws -> MonitorEvent? {
     try next(timeout: try Duration.zmqMilliseconds(timeout))
   }
@@ -19,8 +22,12 @@ extension ProxyController {
   /// Creates a controller with a PAIR socket bound to `endpoint`, as the
   /// initializer with a millisecond timeout does.
   ///
-  /// - Parameter timeout: how long a command or a statistics request may
-  ///   wait for the proxy; `nil` waits without limit.
+  /// - Parameters:
+  ///   - context: the context of the proxy's sockets (for `inproc://`).
+  ///   - endpoint: where to bind; `nil` (the default) picks a unique
+  ///     `inproc://` name.
+  ///   - timeout: how long a command or a statistics request may wait for
+  ///     the proxy; `nil` waits without limit.
   public convenience init(context: Context, endpoint: String? = nil, timeout: Duration?) throws {
     try self.init(context: context, endpoint: endpoint, timeout: try Duration.zmqMilliseconds(timeout))
   }
