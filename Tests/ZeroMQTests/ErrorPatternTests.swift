@@ -45,4 +45,25 @@ import Testing
     default: Issue.record("did not match")
     }
   }
+
+  @Test func typedThrowsAndPlainValuesStillMatch() {
+    func fail() throws(ZMQError) { throw .eagain }
+    var caught = ""
+    do {
+      try fail()
+    } catch ZMQError.eterm {
+      caught = "eterm"
+    } catch ZMQError.eagain {
+      caught = "eagain"
+    } catch {
+      caught = "other"
+    }
+    #expect(caught == "eagain")
+    let value = ZMQError.eterm
+    switch value {
+    case .eagain: Issue.record("matched the wrong code")
+    case .eterm: break
+    default: Issue.record("did not match")
+    }
+  }
 }
