@@ -123,7 +123,8 @@ public final class ThreadProxy: Sendable {
   ///     passed on; `nil` for none.
   ///   - timeout: how long a command or a statistics request waits for the
   ///     proxy before throwing ``ZMQError/eagain``; five seconds unless
-  ///     given, `nil` for no limit.
+  ///     given, `nil` for no limit (as is a negative duration, or one
+  ///     longer than `Int32.max` milliseconds).
   public init(
     context: Context, frontend: SocketDescription, backend: SocketDescription, capture: SocketDescription? = nil,
     timeout: Duration? = .seconds(5)
