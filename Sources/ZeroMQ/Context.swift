@@ -73,7 +73,7 @@ final class SocketHandle: Sendable {
 /// A context that is never terminated explicitly is terminated when it is
 /// released. Like ``term()``, that waits for messages still queued on
 /// sockets that were closed with a linger period; sockets that were simply
-/// dropped use a linger of `0` and never hold it up.
+/// dropped linger for at most ``Socket/droppedSocketLinger`` (one second).
 public final class Context: Sendable {
   private enum Phase {
     case active, terminating, terminated

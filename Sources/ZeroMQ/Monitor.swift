@@ -285,7 +285,7 @@ public final class SocketMonitor {
         if watched.contains(event.event) { return event }
         continue
       }
-      var remaining: Int { deadline.map { Int((($0 - .now).zmqMilliseconds)) } ?? -1 }
+      var remaining: Int { deadline.map { Int((($0 - .now).clampedMilliseconds)) } ?? -1 }
       if remaining == 0 { return nil }
       var item = zmq_pollitem_t(socket: pointer, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
       // Restarted after a signal with the time that is left.

@@ -207,7 +207,7 @@ public final class Poller {
       if result >= 0 { return Int(result) }
       let error = ZMQError.current
       guard error == .eintr else { throw error }
-      if let deadline { remaining = Int((deadline - .now).zmqMilliseconds) }
+      if let deadline { remaining = Int((deadline - .now).clampedMilliseconds) }
     }
   }
 }

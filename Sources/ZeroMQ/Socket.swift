@@ -12,9 +12,10 @@ internal import CZeroMQ
 ///   are still delivered; it may be called any number of times;
 /// - after `close()` every other call throws ``ZMQError/enotsock`` and never
 ///   reaches libzmq;
-/// - a socket dropped without `close()` is closed with a linger of `0`:
-///   messages still queued are discarded rather than blocking the
-///   context's termination.
+/// - a socket dropped without `close()` is closed with its linger cut down
+///   to at most ``droppedSocketLinger`` (one second): queued messages still
+///   get that long to be delivered, and the context's termination never
+///   waits longer than that for them.
 public final class Socket {
   /// The libzmq handle, shared with the context for `destroy(linger:)`.
   let handle: SocketHandle
@@ -32,7 +33,7 @@ public final class Socket {
   }
 
   deinit {
-    handle.close(linger: 0)
+    handle.closeDropped()
     context.unregister(handle)
   }
 

@@ -208,7 +208,7 @@ import Testing
         weakContext = ctx
         let socket = try ctx.socket(.push)
         try socket.connect("tcp://127.0.0.1:1")
-        try socket.send("dropped")  // linger 0 on drop, so the implicit term does not block
+        try socket.send("dropped")  // a dropped socket lingers at most a second, so the implicit term ends
       }
       #expect(weakContext == nil)
     }

@@ -133,8 +133,8 @@ final class MisuseFixture {
   }
 
   /// The other sockets a cell made, kept open until the cell ends (a
-  /// dropped socket is closed at once with linger 0, which would discard
-  /// what it just sent or leave a REQ without its REP).
+  /// dropped socket is closed at once, which would leave a REQ without its
+  /// REP, and lingers, which would hold up the cell's `term()`).
   private var others: [Socket] = []
 
   /// Another socket of the fixture's context, with short timeouts, open

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import ZeroMQ
+
+@Suite("Dropped sockets linger, boundedly") struct DroppedSocketTests {
+  /// A free loopback endpoint: bound once to let the system pick the port,
+  /// then released.
+  func freeEndpoint(_ ctx: Context) throws -> String {
+    let probe = try makeSocket(ctx, .pull)
+    let endpoint = try bindTCP(probe)
+    try probe.close()
+    return endpoint
+  }
+
+  /// The pattern that used to lose its message: connect, send, return.
+  func sendAndForget(_ ctx: Context, to endpoint: String, _ text: String) throws {
+    let push = try ctx.socket(.push)
+    try push.connect(endpoint)
+    try push.send(text)
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aDroppedSocketDeliversOnceAPeerBindsWithinTheBound() throws {
+    let ctx = try Context()
+    let endpoint = try freeEndpoint(ctx)
+    try sendAndForget(ctx, to: endpoint, "not lost")
+    // The socket is gone; its message waits. The probe's port is free again
+    // a moment after its close.
+    let pull = try makeSocket(ctx, .pull, timeout: 3000)
+    var bound = false
+    for _ in 0..<50 where !bound {
+      do {
+        try pull.bind(endpoint)
+        bound = true
+      } catch ZMQError.eaddrinuse {
+        Thread.sleep(forTimeInterval: 0.01)
+      }
+    }
+    #expect(bound)
+    #expect(try pull.recvString() == "not lost")
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func releasingTheContextWaitsAtMostTheBound() throws {
+    let start = ContinuousClock.now
+    expectFinishes(within: 10, "releasing a context whose dropped socket has no peer") {
+      let ctx = try Context()
+      try sendAndForget(ctx, to: "tcp://127.0.0.1:1", "nobody listens")
+      // `ctx` is released here: its termination waits for the dropped socket.
+    }
+    let elapsed = ContinuousClock.now - start
+    #expect(elapsed >= .milliseconds(900), "the dropped socket did not linger: \(elapsed)")
+    #expect(elapsed < .seconds(4), "the dropped socket lingered past the bound: \(elapsed)")
+    #expect(Socket.droppedSocketLinger == .seconds(1))
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func termWaitsAtMostTheBoundEvenWithAnInfiniteLinger() throws {
+    let ctx = try Context()
+    do {
+      let push = try ctx.socket(.push)
+      try push.set(.linger, -1)
+      try push.connect("tcp://127.0.0.1:1")
+      try push.send("nobody listens")
+    }
+    let start = ContinuousClock.now
+    expectFinishes(within: 10, "term() after dropping a socket with linger -1") { try ctx.term() }
+    #expect(ContinuousClock.now - start < .seconds(4))
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aShorterLingerOfTheUsersIsKept() throws {
+    let ctx = try Context()
+    do {
+      let push = try ctx.socket(.push)
+      try push.set(.linger, 0)
+      try push.connect("tcp://127.0.0.1:1")
+      try push.send("discarded at once")
+    }
+    let start = ContinuousClock.now
+    try ctx.term()
+    #expect(ContinuousClock.now - start < .milliseconds(500))
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func anExplicitCloseKeepsTheFullLinger() throws {
+    let ctx = try Context()
+    let push = try ctx.socket(.push)
+    try push.set(.linger, 1500)
+    try push.connect("tcp://127.0.0.1:1")
+    try push.send("waits for its linger")
+    try push.close()
+    let start = ContinuousClock.now
+    try ctx.term()
+    #expect(ContinuousClock.now - start >= .milliseconds(1400))
+  }
+}
