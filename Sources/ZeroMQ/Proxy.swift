@@ -31,16 +31,16 @@ public enum ProxyCommand: String, Hashable, Sendable, CaseIterable {
 /// The traffic a steerable proxy has seen since it started, as its
 /// `STATISTICS` command reports it.
 public struct ProxyStatistics: Hashable, Sendable, CustomStringConvertible {
-  /// Messages and bytes through one of the proxy's sockets. Each part of a
-  /// multipart message counts as one message.
+  /// Messages and bytes through one of the proxy's sockets. libzmq counts
+  /// whole messages: a multipart message counts once.
   public struct Traffic: Hashable, Sendable {
-    /// Message parts received by the socket.
+    /// Whole messages received by the socket (a multipart message counts once).
     public var messagesReceived: UInt64
-    /// Bytes received by the socket.
+    /// Bytes received by the socket, all parts of each message together.
     public var bytesReceived: UInt64
-    /// Message parts sent by the socket.
+    /// Whole messages sent by the socket (a multipart message counts once).
     public var messagesSent: UInt64
-    /// Bytes sent by the socket.
+    /// Bytes sent by the socket, all parts of each message together.
     public var bytesSent: UInt64
 
     /// Traffic with the given counts.

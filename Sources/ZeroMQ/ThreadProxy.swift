@@ -160,7 +160,7 @@ public final class ThreadProxy: Sendable {
       let context = context, frontend = frontend, backend = backend, capture = capture
       let endpoint = controller.endpoint
       let outcome = outcome
-      let thread = try NativeThread.start {
+      let thread = try SystemCalls.startThread(name: "zmq-proxy") {
         let result: Result<ProxyExit, any Error>
         do {
           let frontendSocket = try frontend.make(in: context)
