@@ -268,7 +268,7 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) async -> Outcome {
     while finishedPipes < pipes {
       do {
         if scenario.isAsync {
-          message = try await receiver.receiveMessage()
+          message = try await receiver.recvMessageAsync()
         } else {
           try receiver.recv(into: message)
         }
