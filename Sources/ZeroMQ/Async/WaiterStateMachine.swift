@@ -105,8 +105,14 @@ struct WaiterStateMachine<Continuation> {
   private(set) var pollSetVersion: UInt64 = 0
   /// Set by `shutDown()`; later reservations are refused.
   private(set) var isShutDown = false
+  /// How many armed waiters have a deadline, so that a loop without any
+  /// neither reads the clock nor scans for expired waiters.
+  private var armedWithDeadline = 0
 
   init() {}
+
+  /// Whether any armed waiter has a deadline.
+  var hasDeadlines: Bool { armedWithDeadline > 0 }
 
   /// The number of waiters, reserved and armed.
   var count: Int { waiters.count }
@@ -150,6 +156,7 @@ struct WaiterStateMachine<Continuation> {
       return .resume(continuation, .cancelled)
     }
     waiters[index].continuation = continuation
+    if waiters[index].deadline != nil { armedWithDeadline += 1 }
     pollSetVersion &+= 1
     return .suspended
   }
@@ -203,7 +210,9 @@ struct WaiterStateMachine<Continuation> {
 
   /// How long poll(2) may sleep: until the earliest deadline, or `nil`
   /// for as long as it takes.
-  func pollTimeout(now: ContinuousClock.Instant) -> Duration? {
+  func pollTimeout(now: @autoclosure () -> ContinuousClock.Instant) -> Duration? {
+    guard hasDeadlines else { return nil }
+    let now = now()
     var earliest: ContinuousClock.Instant?
     for waiter in waiters where waiter.continuation != nil {
       if let deadline = waiter.deadline, earliest.map({ deadline < $0 }) ?? true {
@@ -219,13 +228,16 @@ struct WaiterStateMachine<Continuation> {
   /// allocates nothing). `reported` lists the owners of the reported
   /// descriptors (duplicates allowed; stale ids are ignored).
   mutating func pollReturned(
-    reported: [WaiterID], now: ContinuousClock.Instant, into woken: inout [(Continuation, WakeReason)]
+    reported: [WaiterID], now: @autoclosure () -> ContinuousClock.Instant,
+    into woken: inout [(Continuation, WakeReason)]
   ) {
     for id in reported {
       if let index = index(of: id), waiters[index].continuation != nil {
         woken.append((remove(at: index).continuation!, .readable))
       }
     }
+    guard hasDeadlines else { return }
+    let now = now()
     var index = 0
     while index < waiters.count {
       if waiters[index].continuation != nil, let deadline = waiters[index].deadline, deadline <= now {
@@ -243,13 +255,17 @@ struct WaiterStateMachine<Continuation> {
     isShutDown = true
     let armed = waiters.compactMap(\.continuation)
     waiters.removeAll()
+    armedWithDeadline = 0
     pollSetVersion &+= 1
     return armed
   }
 
   private mutating func remove(at index: Int) -> Waiter {
     let waiter = waiters.remove(at: index)
-    if waiter.continuation != nil { pollSetVersion &+= 1 }
+    if waiter.continuation != nil {
+      pollSetVersion &+= 1
+      if waiter.deadline != nil { armedWithDeadline -= 1 }
+    }
     return waiter
   }
 

@@ -370,7 +370,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
         state.withLock { state in
           state.polling = false
           state.wakePending = false
-          if !reported.isEmpty || state.machine.pollTimeout(now: .now) != nil {
+          if !reported.isEmpty || state.machine.hasDeadlines {
             state.machine.pollReturned(reported: reported, now: .now, into: &woken)
           }
         }
