@@ -23,13 +23,14 @@ func untilArmed(_ loop: ZMQEventLoop, _ key: SocketKey, count: Int = 1) async th
 
 /// An actor whose executor is an event loop.
 actor LoopActor {
-  nonisolated let unownedExecutor: UnownedSerialExecutor
+  let executor: ZMQEventLoop.ActorExecutor
+  nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
   let loop: ZMQEventLoop
   let socket: Socket
 
   init(loop: ZMQEventLoop, context: Context, endpoint: String) throws {
     self.loop = loop
-    unownedExecutor = loop.actorExecutor.asUnownedSerialExecutor()
+    executor = loop.actorExecutor
     socket = try makeSocket(context, .pull, timeout: asyncTimeout)
     try socket.bind(endpoint)
   }

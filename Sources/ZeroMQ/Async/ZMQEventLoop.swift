@@ -113,19 +113,21 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
     UnownedTaskExecutor(ordinary: self)
   }
 
-  /// The loop as the serial executor of actors: an actor whose
-  /// `unownedExecutor` is `loop.actorExecutor.asUnownedSerialExecutor()`
-  /// runs on the loop's thread, and its socket waits resume it there.
+  /// The loop as the serial executor of actors: an actor that keeps it and
+  /// returns its `asUnownedSerialExecutor()` as `unownedExecutor` runs on
+  /// the loop's thread, and its socket waits resume it there.
   ///
   /// ```swift
   /// actor Worker {
-  ///   nonisolated let unownedExecutor = ZMQEventLoop.shared.actorExecutor.asUnownedSerialExecutor()
+  ///   let executor = ZMQEventLoop.shared.actorExecutor
+  ///   nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
   /// }
   /// ```
   ///
-  /// (The loop itself is only a task executor: code running as a task on it
-  /// is not isolated to anything, so calls to nonisolated functions do not
-  /// have to leave it.)
+  /// Every call returns the same object, which keeps the loop alive. (The
+  /// loop itself is only a task executor: code running as a task on it is
+  /// not isolated to anything, so calls to nonisolated functions do not have
+  /// to leave it.)
   public var actorExecutor: ActorExecutor {
     actorExecutorStorage.withLock { stored in
       if let stored { return stored }
@@ -135,14 +137,15 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
     }
   }
 
-  /// Made on first use; the loop owns it, it refers back unowned.
+  /// Made on first use and held while the thread runs (the executor holds
+  /// the loop too; the thread breaks that cycle when it ends).
   private let actorExecutorStorage = Mutex<ActorExecutor?>(nil)
 
   /// A ``ZMQEventLoop`` in its role as an actor's serial executor; see
   /// ``ZMQEventLoop/actorExecutor``.
   public final class ActorExecutor: SerialExecutor {
-    /// The loop whose thread runs the actor (which owns this executor).
-    public unowned let loop: ZMQEventLoop
+    /// The loop whose thread runs the actor.
+    public let loop: ZMQEventLoop
 
     init(loop: ZMQEventLoop) { self.loop = loop }
 
@@ -349,6 +352,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
 
       case .exit:
         Self.slot.value = nil
+        actorExecutorStorage.withLock { $0 = nil }
         wakeUp.close()
         AsyncWaits.loopEnded(self)
         return

@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md`, each run as written.
 @Suite("Documentation: AsyncAwait.md") struct DocAsyncAwaitTests {
   @Test("recvAsync() — example 1")
-  func line173() throws {
+  func line174() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 173)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 174)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-receive")
@@ -37,17 +37,17 @@ Task.immediate {
 // prints: [202, 254]
 #sourceLocation()
     }
-    printed.expect([("hello", false), ("42", false), ("[202, 254]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 173)
+    printed.expect([("hello", false), ("42", false), ("[202, 254]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 174)
   }
 
   @Test("recvAsync() — example 2")
-  func line198() async throws {
+  func line199() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 198)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 199)
 let pull = try context.socket(.pull)
 try pull.bind("inproc://async-late")
 let sender = Task {
@@ -65,17 +65,17 @@ try await sender.value
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("late news", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 198)
+    printed.expect([("late news", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 199)
   }
 
   @Test("sendAsync(_:flags:) — example 1")
-  func line259() throws {
+  func line260() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 259)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 260)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-send")
@@ -97,17 +97,17 @@ Task.immediate {
 // prints: [1, 2, 3]
 #sourceLocation()
     }
-    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 259)
+    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 260)
   }
 
   @Test("sendAsync(_:flags:) — example 2")
-  func line284() throws {
+  func line285() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 284)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 285)
 Task.immediate {
     let push = try context.socket(.push)
     try push.bind("inproc://async-dont-wait")
@@ -120,17 +120,17 @@ Task.immediate {
 // prints: not queued
 #sourceLocation()
     }
-    printed.expect([("not queued", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 284)
+    printed.expect([("not queued", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 285)
   }
 
   @Test("recvMultipartAsync() — example 1")
-  func line325() throws {
+  func line326() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 325)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 326)
 Task.immediate {
     let server = try context.socket(.router)
     try server.bind("inproc://async-multipart")
@@ -150,17 +150,17 @@ Task.immediate {
 // prints: ["", "world"]
 #sourceLocation()
     }
-    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 325)
+    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 326)
   }
 
   @Test("messages — example 1")
-  func line373() throws {
+  func line374() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 373)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-strings")
@@ -181,17 +181,17 @@ Task.immediate {
 // prints: never read
 #sourceLocation()
     }
-    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 373)
+    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374)
   }
 
   @Test("messages — example 2")
-  func line397() throws {
+  func line398() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 397)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398)
 Task.immediate {
     let socket = try context.socket(.pull)
     try socket.close()
@@ -204,17 +204,17 @@ Task.immediate {
 // prints: ended after 0 messages
 #sourceLocation()
     }
-    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 397)
+    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398)
   }
 
   @Test("Cancellation — example 1")
-  func line418() throws {
+  func line419() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 418)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 419)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel")
@@ -235,17 +235,17 @@ Task.immediate {
 // prints: kept
 #sourceLocation()
     }
-    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 418)
+    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 419)
   }
 
   @Test("Cancellation — example 2")
-  func line442() async throws {
+  func line443() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 442)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 443)
 let waiter = Task {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel-waiting")
@@ -261,17 +261,17 @@ do {
 // prints: cancelled while waiting
 #sourceLocation()
     }
-    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 442)
+    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 443)
   }
 
   @Test("Cancellation — example 3")
-  func line464() async throws {
+  func line465() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 464)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 465)
 let reply = try await withThrowingTaskGroup(of: String?.self) { group in
     group.addTask {
         let socket = try context.socket(.pull)
@@ -289,17 +289,17 @@ print(reply ?? "no reply within 100 ms")
 // prints: no reply within 100 ms
 #sourceLocation()
     }
-    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 464)
+    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 465)
   }
 
   @Test("Timeouts — example 1")
-  func line491() throws {
+  func line492() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 491)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 492)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.set(.rcvtimeo, 0)
@@ -313,17 +313,17 @@ Task.immediate {
 // prints: nothing yet
 #sourceLocation()
     }
-    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 491)
+    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 492)
   }
 
   @Test("Event loops — example 1")
-  func line539() async throws {
+  func line540() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 539)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 540)
 let loop = ZMQEventLoop.shared
 let (reply, onLoop) = try await withTaskExecutorPreference(loop) {
     let pull = try context.socket(.pull)
@@ -346,17 +346,17 @@ print(onLoop)
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("from another task", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 539)
+    printed.expect([("from another task", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 540)
   }
 
   @Test("Event loops — example 2")
-  func line566() async throws {
+  func line567() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 566)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 567)
 let group = ZMQEventLoopGroup(loopCount: 2)
 let counts = try await withThrowingTaskGroup(of: Int.self) { tasks in
     for worker in 0..<2 {
@@ -380,17 +380,17 @@ print(counts)
 // prints: 6
 #sourceLocation()
     }
-    printed.expect([("6", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 566)
+    printed.expect([("6", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 567)
   }
 
   @Test("Event loops — example 3")
-  func line594() async throws {
+  func line595() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 594)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 595)
 let loop = ZMQEventLoop(name: "ingest")
 let text = try await Task.detached {
     let pull = try context.socket(.pull)
@@ -409,17 +409,17 @@ print(text)
 // prints: assigned
 #sourceLocation()
     }
-    printed.expect([("assigned", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 594)
+    printed.expect([("assigned", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 595)
   }
 
   @Test("pollAsync(timeout:) — example 1")
-  func line649() async throws {
+  func line653() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 649)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 653)
 let jobs = try context.socket(.pull)
 try jobs.bind("inproc://poll-async-jobs")
 let control = try context.socket(.sub)
@@ -446,6 +446,6 @@ try await producer.value
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 649)
+    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 653)
   }
 }
