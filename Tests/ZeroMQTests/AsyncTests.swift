@@ -9,14 +9,13 @@ import Testing
 // so a regression fails with EAGAIN instead of hanging.
 //
 // Timing. Every test of the process shares Swift's cooperative pool (one
-// thread per core), and on Linux a suspended task — even one isolated to an
-// actor with an executor of its own — is resumed through that pool. Other
-// suites block its threads (synchronous libzmq calls with timeouts,
-// blocking reads of child processes) for seconds at a time. So these tests
-// never tell the library's wake-up mechanisms apart by how fast they are:
-// the white-box tests ask a private helper (whose periodic re-check is off)
-// *why* a waiter woke, and the end-to-end tests use sockets with 30 s
-// timeouts and only require the outcome.
+// thread per core), and a task that does not run on an event loop is
+// resumed through that pool. Other suites block its threads (synchronous
+// libzmq calls with timeouts, blocking reads of child processes) for seconds
+// at a time. So these tests never tell the library's wake-up mechanisms
+// apart by how fast they are: the white-box tests ask an event loop of
+// their own *why* a waiter woke, and the end-to-end tests use sockets with
+// 30 s timeouts and only require the outcome.
 
 /// A result and the moment it was produced, taken on the producing executor.
 struct Timed<Value: Sendable>: Sendable {

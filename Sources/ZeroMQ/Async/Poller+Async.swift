@@ -3,8 +3,7 @@ internal import CZeroMQ
 extension Poller {
   /// Suspends the task — not blocking a thread — until at least one
   /// registered socket is ready for the events it was added with, and
-  /// returns every ready one (like `await poller.poll(timeout)` in
-  /// pyzmq's asyncio module).
+  /// returns every ready one.
   ///
   /// ```swift
   /// for event in try await poller.pollAsync(timeout: .seconds(2)) {
