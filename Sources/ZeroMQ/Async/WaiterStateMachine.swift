@@ -200,10 +200,17 @@ struct WaiterStateMachine<Continuation> {
     owners.removeAll(keepingCapacity: true)
     descriptors.append(wakeUp)
     owners.append(WaiterID(value: .max))
-    for waiter in waiters where waiter.continuation != nil {
-      waiter.descriptors.forEach { fd in
+    for index in waiters.indices where waiters[index].continuation != nil {
+      let id = waiters[index].id
+      switch waiters[index].descriptors {
+      case .one(let fd):
         descriptors.append(fd)
-        owners.append(waiter.id)
+        owners.append(id)
+      case .many(let fds):
+        for fd in fds {
+          descriptors.append(fd)
+          owners.append(id)
+        }
       }
     }
   }
