@@ -48,20 +48,6 @@ struct WaiterID: Hashable, Sendable {
 enum WaitDescriptors: Equatable, Sendable {
   case one(Int32)
   case many([Int32])
-
-  func forEach(_ body: (Int32) -> Void) {
-    switch self {
-    case .one(let fd): body(fd)
-    case .many(let fds): fds.forEach(body)
-    }
-  }
-
-  var count: Int {
-    switch self {
-    case .one: 1
-    case .many(let fds): fds.count
-    }
-  }
 }
 
 struct WaiterStateMachine<Continuation> {
