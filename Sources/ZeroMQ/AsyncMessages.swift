@@ -2,7 +2,7 @@ internal import CZeroMQ
 
 /// The messages arriving on a socket, as an `AsyncSequence`: one element per
 /// message part, received with the socket's async receive (see
-/// ``Socket/receive()``).
+/// ``Socket/recvAsync()``).
 ///
 /// ```swift
 /// for try await bytes in socket.messages {

@@ -34,7 +34,9 @@ final class SocketHandle: Sendable {
   /// Takes the handle away from everybody else: the caller now owns it and
   /// must close it. `nil` when somebody already did.
   func take() -> UnsafeMutableRawPointer? {
-    UnsafeMutableRawPointer(bitPattern: bits.exchange(0, ordering: .acquiringAndReleasing))
+    let pointer = UnsafeMutableRawPointer(bitPattern: bits.exchange(0, ordering: .acquiringAndReleasing))
+    if pointer != nil { AsyncWaits.socketClosed(self) }
+    return pointer
   }
 
   /// Closes the socket unless already closed, first setting `ZMQ_LINGER` when

@@ -76,6 +76,12 @@ public final class Poller {
     if next >= members.count { next = 0 }
   }
 
+  /// The live registered sockets, in order (for the async poller).
+  var liveSockets: [Socket] {
+    dropClosed()
+    return members.map(\.socket)
+  }
+
   /// The index of a registered socket; `ENOTSOCK` for a closed socket,
   /// `EINVAL` for one that is not registered.
   private func index(of socket: Socket) throws(ZMQError) -> Int {

@@ -213,7 +213,10 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) async -> Outcome {
     for pipe in 0..<pipes {
       let count = perPipe[pipe], syncEndpoint = syncEndpoints[pipe]
       if scenario.isAsync {
-        Task {
+        // The senders run on the shared event loop (resumed on its thread);
+        // the receiver runs where this function does, so both the loop's
+        // own path and the path through another executor carry the load.
+        Task(executorPreference: ZMQEventLoop.shared) {
           do {
             try await asyncSender(context, endpoint: endpoint, pipe: pipe, count: count, results: results)
           } catch {
@@ -264,7 +267,7 @@ func run(_ scenario: Scenario, count: Int, pipes: Int) async -> Outcome {
     while finishedPipes < pipes {
       do {
         if scenario.isAsync {
-          message = try await receiver.receiveMessage()
+          message = try await receiver.recvMessageAsync()
         } else {
           try receiver.recv(into: message)
         }

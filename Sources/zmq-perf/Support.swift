@@ -99,11 +99,17 @@ private final class TaskOutcome<R>: @unchecked Sendable {
   let done = DispatchSemaphore(value: 0)
 }
 
-/// Runs `body` in a detached task and blocks the calling thread until it is
-/// done (the async variant's bridge from the tools' threads).
+/// Runs `body` in a task on an event loop of its own and blocks the calling
+/// thread until it is done (the async variant's bridge from the tools'
+/// threads). The task prefers the loop as its executor, so a socket that
+/// becomes ready resumes it on the loop's thread: the library's fast path,
+/// one wake-up per message. Each tool thread gets its own loop, as each C
+/// tool thread blocks on its own.
 func runTask<R: Sendable>(_ body: @escaping @Sendable () async throws -> R) throws -> R {
   let outcome = TaskOutcome<R>()
-  Task.detached {
+  let loop = ZMQEventLoop(name: "zmq-perf")
+  defer { loop.shutdown() }
+  Task(executorPreference: loop) {
     do {
       outcome.result = .success(try await body())
     } catch {

@@ -178,11 +178,12 @@ enum IdiomaticAPI: PerfAPI {
   }
 }
 
-// MARK: - async/await API: `sendAsync([UInt8])` / `receive() async -> [UInt8]`
+// MARK: - async/await API: `sendAsync([UInt8])` / `recvAsync() -> [UInt8]`
 
-/// The async API, driven from a task: the tool's thread hands the socket to
-/// one task and blocks until the task is done, so the socket is still used
-/// by one thread at a time. Each receive returns a new array, as the
+/// The async API, driven from a task that prefers an event loop as its
+/// executor (see `runTask`): the tool's thread hands the socket to that task
+/// and blocks until the task is done, so the socket is still used by one
+/// thread at a time. Each receive returns a new array, as the
 /// idiomatic API's does.
 enum AsyncAPI: PerfAPI {
   static func sendLoop(_ socket: Socket, size: Int, count: Int) throws {
@@ -200,7 +201,7 @@ enum AsyncAPI: PerfAPI {
     return try runTask {
       var start: UInt64 = 0
       for index in 0..<count {
-        guard try await socket.receive().count == size else { wrongSize() }
+        guard try await socket.recvAsync().count == size else { wrongSize() }
         if index == 0 { start = nowMicroseconds() }
       }
       return max(nowMicroseconds() - start, 1)
@@ -211,7 +212,7 @@ enum AsyncAPI: PerfAPI {
     nonisolated(unsafe) let socket = socket
     try runTask {
       for _ in 0..<roundtrips {
-        let bytes = try await socket.receive()
+        let bytes = try await socket.recvAsync()
         guard bytes.count == size else { wrongSize() }
         try await socket.sendAsync(bytes)
       }
@@ -225,7 +226,7 @@ enum AsyncAPI: PerfAPI {
       let start = nowMicroseconds()
       for _ in 0..<roundtrips {
         try await socket.sendAsync(bytes)
-        bytes = try await socket.receive()
+        bytes = try await socket.recvAsync()
         guard bytes.count == size else { wrongSize() }
       }
       return max(nowMicroseconds() - start, 1)

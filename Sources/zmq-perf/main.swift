@@ -22,7 +22,8 @@
 //   buffer     send(UnsafeRawBufferPointer) / recv(into: UnsafeMutableRawBufferPointer)
 //   idiomatic  send([UInt8]) / recv() -> [UInt8]
 //   nocopy     the message API, sending with Message(noCopy:deallocator:)
-//   async      sendAsync([UInt8]) / receive() async -> [UInt8], from a task
+//   async      sendAsync([UInt8]) / recvAsync() -> [UInt8], from a task that
+//              prefers a ZMQEventLoop as executor (the one-wake-up path)
 
 import ExampleSupport
 import ZeroMQ
@@ -47,6 +48,8 @@ func usage() -> Never {
       remote_lat <connect-to> <message-size> <roundtrip-count>
       inproc_thr <message-size> <message-count>
       inproc_lat <message-size> <roundtrip-count>
+    --api async runs each tool thread's loop in a task that prefers a ZMQEventLoop
+    of its own as executor, so a ready socket resumes it on that loop's thread.
     """)
 }
 

@@ -353,20 +353,20 @@ struct Cycle {
     try b.connect(endpoint)
     for k in 0..<4 {
       try await b.sendAsync("async \(k)")
-      let text = try await a.receiveString()
+      let text = try await a.recvStringAsync()
       try check(text == "async \(k)", "async receive \(k): \(text)")
       received += 1
     }
     try await a.sendMultipartAsync(["one", "two"])
-    let parts = try await b.receiveMultipart()
+    let parts = try await b.recvMultipartAsync()
     try check(parts == [Array("one".utf8), Array("two".utf8)], "async multipart")
     try await a.sendAsync(try ledger.message(size: 256, fill: 0x5A))
-    let message = try await b.receiveMessage()
+    let message = try await b.recvMessageAsync()
     try checkFilled(message, size: 256, fill: 0x5A, "async zero-copy")
 
     try a.set(.rcvtimeo, 1)
     do {
-      _ = try await a.receive()
+      _ = try await a.recvAsync()
       throw SoakFailure("async receive: nothing was sent, yet something arrived")
     } catch let error as ZMQError where error == .eagain {}
 
@@ -397,7 +397,7 @@ struct Cycle {
       do {
         let pull = try makeSocket(context, .pull)
         try pull.bind(uniqueInproc("cancel"))
-        _ = try await pull.receive()
+        _ = try await pull.recvAsync()
         return "received a message"
       } catch is CancellationError {
         return "cancelled"

@@ -9,14 +9,13 @@ import Testing
 // so a regression fails with EAGAIN instead of hanging.
 //
 // Timing. Every test of the process shares Swift's cooperative pool (one
-// thread per core), and on Linux a suspended task — even one isolated to an
-// actor with an executor of its own — is resumed through that pool. Other
-// suites block its threads (synchronous libzmq calls with timeouts,
-// blocking reads of child processes) for seconds at a time. So these tests
-// never tell the library's wake-up mechanisms apart by how fast they are:
-// the white-box tests ask a private helper (whose periodic re-check is off)
-// *why* a waiter woke, and the end-to-end tests use sockets with 30 s
-// timeouts and only require the outcome.
+// thread per core), and a task that does not run on an event loop is
+// resumed through that pool. Other suites block its threads (synchronous
+// libzmq calls with timeouts, blocking reads of child processes) for seconds
+// at a time. So these tests never tell the library's wake-up mechanisms
+// apart by how fast they are: the white-box tests ask an event loop of
+// their own *why* a waiter woke, and the end-to-end tests use sockets with
+// 30 s timeouts and only require the outcome.
 
 /// A result and the moment it was produced, taken on the producing executor.
 struct Timed<Value: Sendable>: Sendable {
@@ -59,8 +58,8 @@ actor SocketOwner {
   }
   func close() throws { try socket.close() }
 
-  func receiveString() async throws -> String { try await socket.receiveString() }
-  func receive() async throws -> [UInt8] { try await socket.receive() }
+  func recvStringAsync() async throws -> String { try await socket.recvStringAsync() }
+  func recvAsync() async throws -> [UInt8] { try await socket.recvAsync() }
   @discardableResult
   func send(_ text: String) async throws -> Int { try await socket.sendAsync(text) }
   func sendNow(_ text: String) throws { try socket.send(text) }
@@ -112,13 +111,13 @@ func within<T: Sendable>(
     let ctx = try Context()
     let (a, b) = try connectedPair(ctx)
     try a.send("ready")
-    #expect(try await b.receiveString() == "ready")
+    #expect(try await b.recvStringAsync() == "ready")
     try a.send(Int32(-7))
-    #expect(try await b.receiveInt() == -7)
+    #expect(try await b.recvIntAsync() == -7)
     try a.send(Int64.max)
-    #expect(try await b.receiveInt64() == .max)
+    #expect(try await b.recvInt64Async() == .max)
     try a.send([1, 2, 3] as [UInt8])
-    #expect(try await b.receive() == [1, 2, 3])
+    #expect(try await b.recvAsync() == [1, 2, 3])
     try a.close()
     try b.close()
     try ctx.term()
@@ -135,7 +134,7 @@ func within<T: Sendable>(
     #expect(try await a.sendAsync(Int32(5)) == 4)
     #expect(try await a.sendAsync(Int64(6)) == 8)
     #expect(try await a.sendAsync(true) == 4)
-    try await a.sendAsync("first", more: true)
+    try await a.sendAsync("first", flags: .sndMore)
     try await a.sendAsync("second")
 
     #expect(try b.recv() == [])
@@ -160,8 +159,8 @@ func within<T: Sendable>(
     let (a, b) = try connectedPair(ctx)
     try a.send("seven b")
     try a.send(Int32(1))
-    await #expect(throws: MessageSizeError(expected: 4, received: 7)) { try await b.receiveInt() }
-    #expect(try await b.receiveInt() == 1)
+    await #expect(throws: MessageSizeError(expected: 4, received: 7)) { try await b.recvIntAsync() }
+    #expect(try await b.recvIntAsync() == 1)
     try a.close()
     try b.close()
     try ctx.term()
@@ -173,20 +172,20 @@ func within<T: Sendable>(
     let ctx = try Context()
     let (a, b) = try connectedPair(ctx)
     #expect(try await a.sendMultipartAsync(["topic", "body"]) == 9)
-    #expect(try await b.receiveMultipart() == [Array("topic".utf8), Array("body".utf8)])
+    #expect(try await b.recvMultipartAsync() == [Array("topic".utf8), Array("body".utf8)])
     try await a.sendMultipartAsync([[1], [2, 3], "four"] as [any MessagePart])
-    #expect(try await b.receiveMultipart() == [[1], [2, 3], Array("four".utf8)])
+    #expect(try await b.recvMultipartAsync() == [[1], [2, 3], Array("four".utf8)])
 
     let message = try Message("zero-copy")
-    #expect(try await a.sendAsync(message, more: true) == 9)
+    #expect(try await a.sendAsync(message, flags: .sndMore) == 9)
     #expect(message.size == 0, "the message's content was handed to libzmq")
     try await a.sendAsync("tail")
-    let parts = try await b.receiveMultipartMessages()
+    let parts = try await b.recvMultipartMessagesAsync()
     #expect(parts.map(\.string) == ["zero-copy", "tail"])
     #expect(parts.map(\.more) == [true, false])
 
     try a.send("single")
-    let single = try await b.receiveMessage()
+    let single = try await b.recvMessageAsync()
     #expect(single.string == "single")
     #expect(!single.more)
 
@@ -219,7 +218,7 @@ func within<T: Sendable>(
     let endpoint = uniqueInproc()
     let owner = try SocketOwner(ctx, .pull)
     try await owner.bind(endpoint)
-    let pending = await owner.start { try await $0.socket.receiveMultipart() }
+    let pending = await owner.start { try await $0.socket.recvMultipartAsync() }
     try await owner.untilWaiting()
     let push = try makeSocket(ctx, .push, timeout: asyncTimeout)
     try push.connect(endpoint)
@@ -244,7 +243,7 @@ func within<T: Sendable>(
     let pull = try makeSocket(ctx, .pull, timeout: asyncTimeout)
     try pull.connect(endpoint)
     try await owner.send("after")
-    #expect(try await pull.receiveMultipart() == [Array("after".utf8)])
+    #expect(try await pull.recvMultipartAsync() == [Array("after".utf8)])
     try pull.close()
     try await owner.close()
     try ctx.term()
@@ -319,13 +318,13 @@ func within<T: Sendable>(
     try await client.connect(endpoint)
     let served = Task {
       for _ in 0..<100 {
-        let request = try await server.receiveString()
+        let request = try await server.recvStringAsync()
         try await server.send(request.uppercased())
       }
     }
     for index in 0..<100 {
       try await client.send("ping \(index)")
-      #expect(try await client.receiveString() == "PING \(index)")
+      #expect(try await client.recvStringAsync() == "PING \(index)")
     }
     try await within(60, "the server task") { try await served.value }
     try await server.close()
@@ -345,7 +344,7 @@ func within<T: Sendable>(
     let receivers = (0..<4).map { _ in
       Task { () throws -> [String] in
         var got: [String] = []
-        for _ in 0..<50 { got.append(try await pull.receiveString()) }
+        for _ in 0..<50 { got.append(try await pull.recvStringAsync()) }
         return got
       }
     }
@@ -377,10 +376,10 @@ func within<T: Sendable>(
     #expect(queued > 0)
 
     let sender = await owner.start { try await $0.send("late") }
-    let receiver = await owner.start { try await $0.receiveString() }
+    let receiver = await owner.start { try await $0.recvStringAsync() }
     try await owner.untilWaiting(count: 2)
 
-    let start = ContinuousClock.now
+    _ = ContinuousClock.now
     try peer.send("hello")
     for _ in 0..<queued { #expect(try peer.recvString() == "fill") }
     let received = try await within(60, "the pending receive") { await receiver.value }
@@ -393,32 +392,31 @@ func within<T: Sendable>(
     try ctx.term()
   }
 
-  /// A helper of the tests' own whose periodic re-check never fires, so a
-  /// waiter it wakes was woken by the mechanism under test.
-  static let reactor = FDReactor(recheckInterval: .seconds(3600))
+  /// An event loop of the tests' own, so that a waiter it wakes was woken
+  /// by the mechanism under test.
+  static let loop = ZMQEventLoop(name: "async-tests")
 
   @Test func notifyWakesTheWaitersThatCanProceedAndNoOthers() async throws {
     // White-box: a call by one task can consume the descriptor edge that
     // another task of the same socket waits for; `notify` hands that task
     // what the call learned. Here the descriptor never fires (the read end
-    // of an idle pipe), so only `notify` — or the 1 s re-check — can wake
-    // the waiter.
+    // of an idle pipe), so only `notify` can wake the waiter.
     let ctx = try Context()
     let socket = try makeSocket(ctx, .pair, timeout: asyncTimeout)
     let handle = socket.handle
+    let key = SocketKey(handle)
     var ends: [Int32] = [-1, -1]
     #expect(pipe(&ends) == 0)
     defer { close(ends[0]); close(ends[1]) }
     let fd = ends[0]
-    let reactor = Self.reactor
-    let waiter = Task { await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: nil) }
-    while reactor.armedCount(on: handle) == 0 { try await Task.sleep(for: .milliseconds(5)) }
-    reactor.notify(handle, events: Int32(ZMQ.POLLOUT))  // not what it waits for
-    try await Task.sleep(for: .milliseconds(100))
-    #expect(reactor.hasWaiters(on: handle), "a waiter for POLLIN stays asleep on POLLOUT")
-    reactor.notify(handle, events: Int32(ZMQ.POLLIN))
+    let loop = Self.loop
+    let waiter = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
+    while loop.armedCount(on: key) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    loop.notify(key, events: ZMQ.POLLOUT)  // not what it waits for
+    #expect(loop.armedCount(on: key) == 1, "a waiter for POLLIN stays asleep on POLLOUT")
+    loop.notify(key, events: ZMQ.POLLIN)
     #expect(try await within(60, "the notified waiter") { await waiter.value } == .notified)
-    #expect(!reactor.hasWaiters(on: handle))
+    #expect(loop.waiterCount(on: key) == 0)
     try socket.close()
     try ctx.term()
   }
@@ -427,34 +425,35 @@ func within<T: Sendable>(
     let ctx = try Context()
     let socket = try makeSocket(ctx, .pair, timeout: asyncTimeout)
     let handle = socket.handle
+    let key = SocketKey(handle)
     var ends: [Int32] = [-1, -1]
     #expect(pipe(&ends) == 0)
     defer { close(ends[0]); close(ends[1]) }
     let fd = ends[0]
-    let reactor = Self.reactor
+    let loop = Self.loop
     let start = ContinuousClock.now
-    let timedOut = await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: .now + .milliseconds(80))
+    let timedOut = await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: .now + .milliseconds(80))
     #expect(timedOut == .timedOut)
     #expect(ContinuousClock.now - start >= .milliseconds(80))
-    let cancelled = Task { await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: nil) }
+    let cancelled = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
     cancelled.cancel()  // before or after it was armed: either way
     #expect(try await within(60, "the cancelled waiter") { await cancelled.value } == .cancelled)
-    let armedThenCancelled = Task { await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: nil) }
-    while reactor.armedCount(on: handle) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    let armedThenCancelled = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
+    while loop.armedCount(on: key) == 0 { try await Task.sleep(for: .milliseconds(5)) }
     armedThenCancelled.cancel()
     #expect(try await within(60, "the cancelled waiter") { await armedThenCancelled.value } == .cancelled)
     // Readiness of the descriptor itself.
-    let ready = Task { await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: nil) }
-    while reactor.armedCount(on: handle) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    let ready = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
+    while loop.armedCount(on: key) == 0 { try await Task.sleep(for: .milliseconds(5)) }
     var byte: UInt8 = 1
     #expect(write(ends[1], &byte, 1) == 1)
     #expect(try await within(60, "the readable waiter") { await ready.value } == .readable)
-    #expect(!reactor.hasWaiters(on: handle))
-    // Closing the socket wakes its waiters even when the descriptor stays
-    // quiet (libzmq does not signal it when it frees the socket).
+    #expect(loop.waiterCount(on: key) == 0)
+    // Closing the socket wakes its waiters at once although the descriptor
+    // stays quiet (libzmq does not signal it when it frees the socket).
     #expect(read(fd, &byte, 1) == 1)  // quiet again
-    let orphaned = Task { await reactor.wait(fd: fd, wanted: Int16(ZMQ.POLLIN), handle: handle, deadline: nil) }
-    while reactor.armedCount(on: handle) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    let orphaned = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
+    while loop.armedCount(on: key) == 0 { try await Task.sleep(for: .milliseconds(5)) }
     try socket.close()
     #expect(try await within(60, "the orphaned waiter") { await orphaned.value } == .closed)
     try ctx.term()
@@ -467,7 +466,7 @@ func within<T: Sendable>(
     let endpoint = uniqueInproc()
     let owner = try SocketOwner(ctx, .pull, timeout: asyncTimeout)
     try await owner.bind(endpoint)
-    let pending = await owner.start { try await $0.receiveString() }
+    let pending = await owner.start { try await $0.recvStringAsync() }
     try await owner.untilWaiting()
     let start = ContinuousClock.now
     pending.cancel()
@@ -480,7 +479,7 @@ func within<T: Sendable>(
     let push = try makeSocket(ctx, .push, timeout: asyncTimeout)
     try push.connect(endpoint)
     try push.send("after")
-    #expect(try await owner.receiveString() == "after")
+    #expect(try await owner.recvStringAsync() == "after")
     try push.close()
     try await owner.close()
     try ctx.term()
@@ -500,7 +499,7 @@ func within<T: Sendable>(
     var cancelled = 0
     let rounds = 200
     for index in 0..<rounds {
-      let pending = Task { try await owner.receiveString() }
+      let pending = Task { try await owner.recvStringAsync() }
       try await owner.untilWaiting()
       try push.send("r\(index)")
       for _ in 0..<(index % 4) { await Task.yield() }
@@ -511,7 +510,7 @@ func within<T: Sendable>(
         #expect(error is CancellationError, "\(error)")
         cancelled += 1
         // Whatever the cancelled receive did not return is still there.
-        delivered.append(try await owner.receiveString())
+        delivered.append(try await owner.recvStringAsync())
       }
     }
     #expect(delivered == (0..<rounds).map { "r\($0)" })
@@ -533,10 +532,10 @@ func within<T: Sendable>(
     try await Task.sleep(for: .milliseconds(20))
     let task = Task {
       withUnsafeCurrentTask { $0?.cancel() }
-      return try await owner.receiveString()
+      return try await owner.recvStringAsync()
     }
     await #expect(throws: CancellationError.self) { try await task.value }
-    #expect(try await owner.receiveString() == "kept")
+    #expect(try await owner.recvStringAsync() == "kept")
     try push.close()
     try await owner.close()
     try ctx.term()
@@ -566,12 +565,12 @@ func within<T: Sendable>(
     let ctx = try Context()
     let owner = try SocketOwner(ctx, .pull, timeout: 150)
     try await owner.bind(uniqueInproc())
-    let timed = await owner.timed { try await $0.receiveString() }
+    let timed = await owner.timed { try await $0.recvStringAsync() }
     #expect(throws: ZMQError.eagain) { try timed.result.get() }
     #expect(timed.elapsed >= .milliseconds(150))
 
     try await owner.set(.rcvtimeo, 0)
-    let immediate = await owner.timed { try await $0.receiveString() }
+    let immediate = await owner.timed { try await $0.recvStringAsync() }
     #expect(throws: ZMQError.eagain) { try immediate.result.get() }
     #expect(immediate.elapsed < .seconds(5), "no wait at all")
     try await owner.close()
@@ -593,7 +592,7 @@ func within<T: Sendable>(
     let ctx = try Context()
     let owner = try SocketOwner(ctx, .pull, timeout: asyncTimeout)
     try await owner.bind(uniqueInproc())
-    let pending = await owner.start { try await $0.receiveString() }
+    let pending = await owner.start { try await $0.recvStringAsync() }
     try await owner.untilWaiting()
     let start = ContinuousClock.now
     try await owner.close()  // runs on the actor while the receive is suspended
@@ -609,7 +608,7 @@ func within<T: Sendable>(
     // check of the handle has to notice.
     let ctx = try Context()
     let owner = try SocketOwner(ctx, .pull, timeout: asyncTimeout)
-    let pending = await owner.start { try await $0.receiveString() }
+    let pending = await owner.start { try await $0.recvStringAsync() }
     try await owner.untilWaiting()
     let start = ContinuousClock.now
     try await owner.close()
@@ -623,7 +622,7 @@ func within<T: Sendable>(
     let ctx = try Context()
     let owner = try SocketOwner(ctx, .pull, timeout: asyncTimeout)
     try await owner.bind(uniqueInproc())
-    let pending = Task { try await owner.receiveString() }
+    let pending = Task { try await owner.recvStringAsync() }
     try await owner.untilWaiting()
     try ctx.destroy(linger: 0)
     await #expect(throws: ZMQError.enotsock) { try await within(60, "the receive") { try await pending.value } }
@@ -633,7 +632,7 @@ func within<T: Sendable>(
     let ctx = try Context()
     let owner = try SocketOwner(ctx, .pull, timeout: asyncTimeout)
     try await owner.bind(uniqueInproc())
-    let pending = await owner.start { try await $0.receiveString() }
+    let pending = await owner.start { try await $0.recvStringAsync() }
     try await owner.untilWaiting()
     let start = ContinuousClock.now
     try ctx.shutdown()
@@ -660,7 +659,7 @@ func within<T: Sendable>(
     let ctx = try Context()
     let socket = try makeSocket(ctx, .pair, timeout: asyncTimeout)
     try socket.close()
-    await #expect(throws: ZMQError.enotsock) { try await socket.receive() }
+    await #expect(throws: ZMQError.enotsock) { try await socket.recvAsync() }
     await #expect(throws: ZMQError.enotsock) { try await socket.sendAsync("x") }
     var iterator = socket.messages.makeAsyncIterator()
     #expect(try await iterator.next() == nil)
@@ -716,7 +715,7 @@ func within<T: Sendable>(
     let push = try makeSocket(ctx, .push, timeout: asyncTimeout)
     try push.connect(endpoint)
     try push.send("still here")
-    #expect(try await owner.receiveString() == "still here")
+    #expect(try await owner.recvStringAsync() == "still here")
     try push.close()
     try await owner.close()
     try ctx.term()
@@ -747,7 +746,7 @@ extension SocketOwner {
   /// Returns once `count` tasks are suspended waiting on this socket.
   func untilWaiting(count: Int = 1) async throws {
     let deadline = ContinuousClock.now + .seconds(20)
-    while FDReactor.shared.waiterCount(on: socket.handle) < count {
+    while AsyncWaits.waiterCount(on: SocketKey(socket.handle)) < count {
       guard ContinuousClock.now < deadline else {
         Issue.record("no receive started waiting")
         throw CancellationError()

@@ -10,14 +10,14 @@ import ZeroMQ
 
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md`, each run as written.
 @Suite("Documentation: AsyncAwait.md") struct DocAsyncAwaitTests {
-  @Test("receive() — example 1")
-  func line147() throws {
+  @Test("recvAsync() — example 1")
+  func line174() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 147)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 174)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-receive")
@@ -28,26 +28,26 @@ Task.immediate {
     try push.send(Int32(42))
     try push.send([0xCA, 0xFE] as [UInt8])
 
-    print(try await pull.receiveString())
-    print(try await pull.receiveInt())
-    print(try await pull.receive())
+    print(try await pull.recvStringAsync())
+    print(try await pull.recvIntAsync())
+    print(try await pull.recvAsync())
 }
 // prints: hello
 // prints: 42
 // prints: [202, 254]
 #sourceLocation()
     }
-    printed.expect([("hello", false), ("42", false), ("[202, 254]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 147)
+    printed.expect([("hello", false), ("42", false), ("[202, 254]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 174)
   }
 
-  @Test("receive() — example 2")
-  func line172() async throws {
+  @Test("recvAsync() — example 2")
+  func line199() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 172)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 199)
 let pull = try context.socket(.pull)
 try pull.bind("inproc://async-late")
 let sender = Task {
@@ -58,38 +58,38 @@ let sender = Task {
     try push.close()
 }
 let started = ContinuousClock.now
-print(try await pull.receiveString())
+print(try await pull.recvStringAsync())
 print(ContinuousClock.now - started >= .milliseconds(50))
 try await sender.value
 // prints: late news
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("late news", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 172)
+    printed.expect([("late news", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 199)
   }
 
-  @Test("sendAsync(_:more:) — example 1")
-  func line231() throws {
+  @Test("sendAsync(_:flags:) — example 1")
+  func line260() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 231)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 260)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-send")
     let push = try context.socket(.push)
     try push.connect("inproc://async-send")
 
-    try await push.sendAsync("header", more: true)
+    try await push.sendAsync("header", flags: .sndMore)
     let count = try await push.sendAsync([1, 2, 3] as [UInt8])
     print(count)
 
-    print(try await pull.receiveString())
+    print(try await pull.recvStringAsync())
     let more: Bool = try pull.get(.rcvmore)
     print(more)
-    print(try await pull.receive())
+    print(try await pull.recvAsync())
 }
 // prints: 3
 // prints: header
@@ -97,17 +97,40 @@ Task.immediate {
 // prints: [1, 2, 3]
 #sourceLocation()
     }
-    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 231)
+    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 260)
   }
 
-  @Test("receiveMultipart() — example 1")
-  func line281() throws {
+  @Test("sendAsync(_:flags:) — example 2")
+  func line285() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 281)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 285)
+Task.immediate {
+    let push = try context.socket(.push)
+    try push.bind("inproc://async-dont-wait")
+    do {
+        try await push.sendAsync("nobody there", flags: .dontWait)
+    } catch let error as ZMQError where error == .eagain {
+        print("not queued")
+    }
+}
+// prints: not queued
+#sourceLocation()
+    }
+    printed.expect([("not queued", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 285)
+  }
+
+  @Test("recvMultipartAsync() — example 1")
+  func line326() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.context { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 326)
 Task.immediate {
     let server = try context.socket(.router)
     try server.bind("inproc://async-multipart")
@@ -115,29 +138,29 @@ Task.immediate {
     try client.connect("inproc://async-multipart")
 
     try await client.sendMultipartAsync(["", "hello"])
-    let request = try await server.receiveMultipart()
+    let request = try await server.recvMultipartAsync()
     print(request.count, String(decoding: request[2], as: UTF8.self))
 
     // Reply to the same peer: its routing id comes first.
     try await server.sendMultipartAsync([request[0], [], Array("world".utf8)])
-    let reply = try await client.receiveMultipart()
+    let reply = try await client.recvMultipartAsync()
     print(reply.map { String(decoding: $0, as: UTF8.self) })
 }
 // prints: 3 hello
 // prints: ["", "world"]
 #sourceLocation()
     }
-    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 281)
+    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 326)
   }
 
   @Test("messages — example 1")
-  func line329() throws {
+  func line374() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 329)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-strings")
@@ -151,24 +174,24 @@ Task.immediate {
         if word == "stop" { break }
         print(word)
     }
-    print(try await pull.receiveString())
+    print(try await pull.recvStringAsync())
 }
 // prints: one
 // prints: two
 // prints: never read
 #sourceLocation()
     }
-    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 329)
+    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374)
   }
 
   @Test("messages — example 2")
-  func line353() throws {
+  func line398() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 353)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398)
 Task.immediate {
     let socket = try context.socket(.pull)
     try socket.close()
@@ -181,17 +204,17 @@ Task.immediate {
 // prints: ended after 0 messages
 #sourceLocation()
     }
-    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 353)
+    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398)
   }
 
   @Test("Cancellation — example 1")
-  func line374() throws {
+  func line419() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 419)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel")
@@ -201,7 +224,7 @@ Task.immediate {
 
     withUnsafeCurrentTask { $0?.cancel() }
     do {
-        _ = try await pull.receiveString()
+        _ = try await pull.recvStringAsync()
     } catch is CancellationError {
         print("cancelled")
     }
@@ -212,21 +235,21 @@ Task.immediate {
 // prints: kept
 #sourceLocation()
     }
-    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374)
+    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 419)
   }
 
   @Test("Cancellation — example 2")
-  func line398() async throws {
+  func line443() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 443)
 let waiter = Task {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel-waiting")
-    return try await pull.receive()
+    return try await pull.recvAsync()
 }
 try await Task.sleep(for: .milliseconds(50))
 waiter.cancel()
@@ -238,22 +261,22 @@ do {
 // prints: cancelled while waiting
 #sourceLocation()
     }
-    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398)
+    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 443)
   }
 
   @Test("Cancellation — example 3")
-  func line420() async throws {
+  func line465() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 420)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 465)
 let reply = try await withThrowingTaskGroup(of: String?.self) { group in
     group.addTask {
         let socket = try context.socket(.pull)
         try socket.bind("inproc://async-deadline")
-        return try await socket.receiveString()
+        return try await socket.recvStringAsync()
     }
     group.addTask {
         try await Task.sleep(for: .milliseconds(100))
@@ -266,23 +289,23 @@ print(reply ?? "no reply within 100 ms")
 // prints: no reply within 100 ms
 #sourceLocation()
     }
-    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 420)
+    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 465)
   }
 
   @Test("Timeouts — example 1")
-  func line447() throws {
+  func line492() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 447)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 492)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.set(.rcvtimeo, 0)
     try pull.bind("inproc://async-timeout")
     do {
-        _ = try await pull.receive()
+        _ = try await pull.recvAsync()
     } catch let error as ZMQError where error == .eagain {
         print("nothing yet")
     }
@@ -290,6 +313,139 @@ Task.immediate {
 // prints: nothing yet
 #sourceLocation()
     }
-    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 447)
+    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 492)
+  }
+
+  @Test("Event loops — example 1")
+  func line540() async throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try await DocFixtures.asyncContext { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 540)
+let loop = ZMQEventLoop.shared
+let (reply, onLoop) = try await withTaskExecutorPreference(loop) {
+    let pull = try context.socket(.pull)
+    try pull.bind("inproc://loop-fast-path")
+    let sender = Task {
+        let push = try context.socket(.push)
+        try push.connect("inproc://loop-fast-path")
+        try await Task.sleep(for: .milliseconds(20))
+        try await push.sendAsync("from another task")
+        try push.close()
+    }
+    let reply = try await pull.recvStringAsync()
+    try await sender.value
+    try pull.close()
+    return (reply, loop.inEventLoop)
+}
+print(reply)
+print(onLoop)
+// prints: from another task
+// prints: true
+#sourceLocation()
+    }
+    printed.expect([("from another task", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 540)
+  }
+
+  @Test("Event loops — example 2")
+  func line567() async throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try await DocFixtures.asyncContext { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 567)
+let group = ZMQEventLoopGroup(loopCount: 2)
+let counts = try await withThrowingTaskGroup(of: Int.self) { tasks in
+    for worker in 0..<2 {
+        tasks.addTask(executorPreference: group.next()) {
+            let pull = try context.socket(.pull)
+            try pull.bind("inproc://loop-worker-\(worker)")
+            let push = try context.socket(.push)
+            try push.connect("inproc://loop-worker-\(worker)")
+            for n in 0..<3 { try await push.sendAsync(Int32(n)) }
+            var sum = 0
+            for _ in 0..<3 { sum += Int(try await pull.recvIntAsync()) }
+            try push.close()
+            try pull.close()
+            return sum
+        }
+    }
+    return try await tasks.reduce(0, +)
+}
+group.shutdown()
+print(counts)
+// prints: 6
+#sourceLocation()
+    }
+    printed.expect([("6", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 567)
+  }
+
+  @Test("Event loops — example 3")
+  func line595() async throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try await DocFixtures.asyncContext { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 595)
+let loop = ZMQEventLoop(name: "ingest")
+let text = try await Task.detached {
+    let pull = try context.socket(.pull)
+    pull.eventLoop = loop
+    try pull.bind("inproc://loop-assigned")
+    let push = try context.socket(.push)
+    try push.connect("inproc://loop-assigned")
+    try await push.sendAsync("assigned")
+    let text = try await pull.recvStringAsync()
+    try push.close()
+    try pull.close()
+    return text
+}.value
+loop.shutdown()
+print(text)
+// prints: assigned
+#sourceLocation()
+    }
+    printed.expect([("assigned", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 595)
+  }
+
+  @Test("pollAsync(timeout:) — example 1")
+  func line653() async throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try await DocFixtures.asyncContext { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 653)
+let jobs = try context.socket(.pull)
+try jobs.bind("inproc://poll-async-jobs")
+let control = try context.socket(.sub)
+try control.bind("inproc://poll-async-control")
+try control.set(.subscribe, "")
+
+let poller = Poller()
+try poller.add(jobs, events: .pollIn, userData: "jobs")
+try poller.add(control, events: .pollIn, userData: "control")
+
+let producer = Task {
+    let push = try context.socket(.push)
+    try push.connect("inproc://poll-async-jobs")
+    try await Task.sleep(for: .milliseconds(20))
+    try await push.sendAsync("job 1")
+    try push.close()
+}
+for event in try await poller.pollAsync(timeout: .seconds(5)) {
+    print(event.userData as! String, try event.socket.recvString(flags: .dontWait)!)
+}
+print(try await poller.pollAsync(timeout: .milliseconds(10)).count)
+try await producer.value
+// prints: jobs job 1
+// prints: 0
+#sourceLocation()
+    }
+    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 653)
   }
 }

@@ -1,0 +1,156 @@
+// The system calls the async machinery needs: a wake-up descriptor, poll(2),
+// a thread, and a thread-local slot naming the loop that runs on it.
+// Nothing else in Async/ calls the C library directly.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MERGE: a placeholder for the library's internal system-call boundary; when
+// that boundary exists, delete this declaration and keep the extension.
+enum SystemCalls {}
+
+/// One descriptor for poll(2), as the C library declares it.
+typealias PollDescriptor = pollfd
+
+extension SystemCalls {
+  /// A descriptor that other threads make readable to interrupt a poll(2):
+  /// the two ends of a non-blocking pipe.
+  struct WakeUpDescriptor: Sendable {
+    /// The end to poll and drain.
+    let readEnd: Int32
+    /// The end to write to.
+    let writeEnd: Int32
+
+    /// Creates one, non-blocking and closed on exec; `nil` when the
+    /// process is out of descriptors.
+    static func make() -> WakeUpDescriptor? {
+      // A pipe everywhere: Glibc's Swift module does not export eventfd(2),
+      // and one byte through a pipe costs the same two system calls.
+      var ends: [Int32] = [-1, -1]
+      guard ends.withUnsafeMutableBufferPointer({ pipe($0.baseAddress!) }) == 0 else { return nil }
+      for end in ends {
+        _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+      }
+      return WakeUpDescriptor(readEnd: ends[0], writeEnd: ends[1])
+    }
+
+    /// Makes `readEnd` readable. A descriptor that is already readable
+    /// stays so; nothing is lost when the write cannot be made.
+    func signal() {
+      var byte: UInt8 = 1
+      _ = write(writeEnd, &byte, 1)
+    }
+
+    /// Makes `readEnd` quiet again.
+    func drain() {
+      var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+      while withUnsafeMutableBytes(of: &buffer, { read(readEnd, $0.baseAddress, $0.count) }) > 0 {}
+    }
+
+    func close() {
+      _ = cClose(readEnd)
+      _ = cClose(writeEnd)
+    }
+  }
+
+  /// A poll descriptor that asks for readability of `fd`.
+  static func pollDescriptor(_ fd: Int32) -> PollDescriptor {
+    pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+  }
+
+  /// Whether poll(2) reported anything for the descriptor (readable, hung
+  /// up, or invalid because it was closed).
+  static func isReported(_ descriptor: PollDescriptor) -> Bool {
+    descriptor.revents != 0
+  }
+
+  /// poll(2) over `descriptors`; `timeout` in milliseconds, `-1` for none.
+  /// An interrupted call (EINTR) counts as a return without events.
+  static func poll(_ descriptors: inout [PollDescriptor], timeout: Int32) -> Int32 {
+    descriptors.withUnsafeMutableBufferPointer { buffer in
+      cPoll(buffer.baseAddress, nfds_t(buffer.count), timeout)
+    }
+  }
+
+  /// Starts a detached thread running `body`, named `name` on Darwin (the
+  /// Linux call is not in Glibc's Swift module); `false` when no thread can
+  /// be made.
+  static func startThread(named name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+    final class Start: Sendable {
+      let body: @Sendable () -> Void
+      let name: String
+      init(_ body: @escaping @Sendable () -> Void, _ name: String) {
+        self.body = body
+        self.name = name
+      }
+    }
+    let start = Unmanaged.passRetained(Start(body, name)).toOpaque()
+    #if canImport(Darwin)
+    var thread: pthread_t?
+    let created = pthread_create(&thread, nil, { context in
+      let start = Unmanaged<Start>.fromOpaque(context).takeRetainedValue()
+      _ = pthread_setname_np(start.name)
+      start.body()
+      return nil
+    }, start)
+    guard created == 0, let thread else {
+      Unmanaged<Start>.fromOpaque(start).release()
+      return false
+    }
+    pthread_detach(thread)
+    #else
+    var thread = pthread_t()
+    let created = pthread_create(&thread, nil, { context in
+      let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
+      start.body()
+      return nil
+    }, start)
+    guard created == 0 else {
+      Unmanaged<Start>.fromOpaque(start).release()
+      return false
+    }
+    pthread_detach(thread)
+    #endif
+    return true
+  }
+
+  /// The number of processors online (at least 1).
+  static func processorCount() -> Int {
+    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  }
+
+  /// A per-thread slot holding one unretained object pointer: the event
+  /// loop whose thread this is.
+  struct ThreadSlot: Sendable {
+    private let key: pthread_key_t
+
+    init() {
+      var key = pthread_key_t()
+      let made = pthread_key_create(&key, nil)
+      precondition(made == 0, "swift-zeromq: cannot create a thread-specific key (error \(made))")
+      self.key = key
+    }
+
+    var value: UnsafeMutableRawPointer? {
+      get { pthread_getspecific(key) }
+      nonmutating set { _ = pthread_setspecific(key, newValue) }
+    }
+  }
+}
+
+#if canImport(Darwin)
+private let cPoll = Darwin.poll
+private let cClose = Darwin.close
+#elseif canImport(Musl)
+private let cPoll = Musl.poll
+private let cClose = Musl.close
+#else
+private let cPoll = Glibc.poll
+private let cClose = Glibc.close
+#endif

@@ -1,0 +1,279 @@
+// The bookkeeping of suspended async operations, as a value type with no
+// threads, locks or clocks of its own: every method takes the facts (a
+// continuation, the current time, what poll(2) reported) and returns what
+// the caller must do (resume these continuations, interrupt the poll). The
+// event loop keeps one behind its lock; the tests drive it directly.
+//
+// A waiter's life:
+//
+//   reserve ──► reserved ──arm──► armed (polled) ──► removed
+//                  │                 ▲  │
+//                  └─cancel─► cancelled  └─ readable, notified, closed,
+//                              (arm resumes it at once)   timed out, cancelled,
+//                                                         shut down
+//
+// The two steps exist because a task's cancellation handler can run before
+// the continuation exists. Whoever removes an armed waiter gets its
+// continuation back and must resume it; nothing else can reach it any
+// more, so each continuation is resumed exactly once.
+
+/// Why a wait ended. The operation tries again after every reason but
+/// `timedOut`, `cancelled` and `shutDown`.
+enum WakeReason: Sendable, Equatable {
+  /// A polled descriptor was reported (readable, or closed under the poll).
+  case readable
+  /// Another operation on the socket found that this one can proceed.
+  case notified
+  /// The socket was closed.
+  case closed
+  /// The deadline passed.
+  case timedOut
+  /// The waiting task was cancelled.
+  case cancelled
+  /// The event loop was shut down.
+  case shutDown
+}
+
+/// The identity of a socket in the bookkeeping: its handle's object
+/// identifier (the handle lives as long as any waiter on it, since the
+/// waiting operation holds its socket).
+typealias SocketKey = ObjectIdentifier
+
+/// A waiter's number, unique within one state machine.
+struct WaiterID: Hashable, Sendable {
+  let value: UInt64
+}
+
+/// One descriptor without an allocation, or several.
+enum WaitDescriptors: Equatable, Sendable {
+  case one(Int32)
+  case many([Int32])
+}
+
+struct WaiterStateMachine<Continuation> {
+  /// What one suspended operation waits for.
+  struct Waiter {
+    let id: WaiterID
+    /// The socket whose operation waits; `nil` for a wait on descriptors
+    /// alone (the async poller's extra descriptors).
+    let socket: SocketKey?
+    /// The descriptors to poll: one socket's `ZMQ_FD`, or several.
+    let descriptors: Descriptors
+    /// `ZMQ_POLLIN`/`ZMQ_POLLOUT` bits of what the operation needs, for
+    /// `notify`.
+    let wanted: Int32
+    /// When to give up, or `nil` for never.
+    let deadline: ContinuousClock.Instant?
+    /// `nil` while reserved.
+    var continuation: Continuation?
+    /// Set by `cancel` while reserved; `arm` then resumes at once.
+    var cancelled = false
+  }
+
+  typealias Descriptors = WaitDescriptors
+
+  /// What `arm` asks of the caller.
+  enum ArmAction {
+    /// Suspended; the poll set changed, so interrupt the loop's poll if it
+    /// is not the caller.
+    case suspended
+    /// Resume the continuation at once with this reason.
+    case resume(Continuation, WakeReason)
+  }
+
+  /// The waiters in the order they were reserved. A list, not a
+  /// dictionary: there are few at a time, and a short scan costs less
+  /// than hashing on every wait.
+  private(set) var waiters: [Waiter] = []
+  private var nextID: UInt64 = 0
+  /// Bumped whenever the set of polled descriptors changes, so the loop
+  /// rebuilds its poll array only then.
+  private(set) var pollSetVersion: UInt64 = 0
+  /// Set by `shutDown()`; later reservations are refused.
+  private(set) var isShutDown = false
+  /// How many armed waiters have a deadline, so that a loop without any
+  /// neither reads the clock nor scans for expired waiters.
+  private var armedWithDeadline = 0
+
+  init() {}
+
+  /// Whether any armed waiter has a deadline.
+  var hasDeadlines: Bool { armedWithDeadline > 0 }
+
+  /// The number of waiters, reserved and armed.
+  var count: Int { waiters.count }
+
+  /// Whether anybody waits on the socket.
+  func hasWaiters(on socket: SocketKey) -> Bool { waiters.contains { $0.socket == socket } }
+
+  /// How many wait on the socket.
+  func waiterCount(on socket: SocketKey) -> Int {
+    waiters.reduce(0) { $0 + ($1.socket == socket ? 1 : 0) }
+  }
+
+  /// How many wait on the socket with their descriptor polled.
+  func armedCount(on socket: SocketKey?) -> Int {
+    waiters.reduce(0) { $0 + ($1.socket == socket && $1.continuation != nil ? 1 : 0) }
+  }
+
+  private func index(of id: WaiterID) -> Int? {
+    waiters.firstIndex { $0.id == id }
+  }
+
+  /// Creates a waiter that is not polled yet; `nil` after `shutDown()`.
+  mutating func reserve(
+    socket: SocketKey?, descriptors: Descriptors, wanted: Int32, deadline: ContinuousClock.Instant?
+  ) -> WaiterID? {
+    guard !isShutDown else { return nil }
+    let id = WaiterID(value: nextID)
+    nextID &+= 1
+    waiters.append(Waiter(id: id, socket: socket, descriptors: descriptors, wanted: wanted, deadline: deadline))
+    return id
+  }
+
+  /// Stores the continuation of a reserved waiter, which is then polled.
+  mutating func arm(_ id: WaiterID, _ continuation: Continuation) -> ArmAction {
+    guard let index = index(of: id) else {
+      // Removed while reserved: only `shutDown()` and `socketClosed` do that.
+      return .resume(continuation, isShutDown ? .shutDown : .closed)
+    }
+    if waiters[index].cancelled {
+      waiters.remove(at: index)
+      return .resume(continuation, .cancelled)
+    }
+    waiters[index].continuation = continuation
+    if waiters[index].deadline != nil { armedWithDeadline += 1 }
+    pollSetVersion &+= 1
+    return .suspended
+  }
+
+  /// The task of a waiter was cancelled: returns the continuation to resume
+  /// with `.cancelled`, or `nil` when it was resumed already or is not armed
+  /// yet (then `arm` resumes it).
+  mutating func cancel(_ id: WaiterID) -> Continuation? {
+    guard let index = index(of: id) else { return nil }
+    guard waiters[index].continuation != nil else {
+      waiters[index].cancelled = true
+      return nil
+    }
+    return remove(at: index).continuation
+  }
+
+  /// Removes a waiter that was reserved and will not be armed (its socket
+  /// turned out to be closed).
+  mutating func discard(_ id: WaiterID) {
+    if let index = index(of: id), waiters[index].continuation == nil { waiters.remove(at: index) }
+  }
+
+  /// Another operation on `socket` read `events` (`ZMQ_EVENTS`): returns
+  /// the armed waiters on that socket that can now proceed, removed.
+  mutating func notify(_ socket: SocketKey, events: Int32) -> [Continuation] {
+    removeAll { $0.socket == socket && $0.continuation != nil && $0.wanted & events != 0 }
+  }
+
+  /// The socket was closed: every waiter on it, armed or reserved, is
+  /// removed; returns the continuations of the armed ones (a reserved one
+  /// learns in `arm`).
+  mutating func socketClosed(_ socket: SocketKey) -> [Continuation] {
+    removeAll { $0.socket == socket }
+  }
+
+  /// Writes the descriptors to poll, after the loop's own wake-up
+  /// descriptor, and which waiter each belongs to. The caller keeps both
+  /// arrays and calls this only when `pollSetVersion` changed.
+  func pollSet(wakeUp: Int32, into descriptors: inout [Int32], owners: inout [WaiterID]) {
+    descriptors.removeAll(keepingCapacity: true)
+    owners.removeAll(keepingCapacity: true)
+    descriptors.append(wakeUp)
+    owners.append(WaiterID(value: .max))
+    for index in waiters.indices where waiters[index].continuation != nil {
+      let id = waiters[index].id
+      switch waiters[index].descriptors {
+      case .one(let fd):
+        descriptors.append(fd)
+        owners.append(id)
+      case .many(let fds):
+        for fd in fds {
+          descriptors.append(fd)
+          owners.append(id)
+        }
+      }
+    }
+  }
+
+  /// How long poll(2) may sleep: until the earliest deadline, or `nil`
+  /// for as long as it takes.
+  func pollTimeout(now: @autoclosure () -> ContinuousClock.Instant) -> Duration? {
+    guard hasDeadlines else { return nil }
+    let now = now()
+    var earliest: ContinuousClock.Instant?
+    for waiter in waiters where waiter.continuation != nil {
+      if let deadline = waiter.deadline, earliest.map({ deadline < $0 }) ?? true {
+        earliest = deadline
+      }
+    }
+    return earliest.map { max($0 - now, .zero) }
+  }
+
+  /// After a poll: removes the waiters whose descriptors were reported,
+  /// and those whose deadline passed, appending them to `woken` with the
+  /// reason to resume them with (an array the caller reuses, so a pass
+  /// allocates nothing). `reported` lists the owners of the reported
+  /// descriptors (duplicates allowed; stale ids are ignored).
+  mutating func pollReturned(
+    reported: [WaiterID], now: @autoclosure () -> ContinuousClock.Instant,
+    into woken: inout [(Continuation, WakeReason)]
+  ) {
+    for id in reported {
+      if let index = index(of: id), waiters[index].continuation != nil {
+        woken.append((remove(at: index).continuation!, .readable))
+      }
+    }
+    guard hasDeadlines else { return }
+    let now = now()
+    var index = 0
+    while index < waiters.count {
+      if waiters[index].continuation != nil, let deadline = waiters[index].deadline, deadline <= now {
+        woken.append((remove(at: index).continuation!, .timedOut))
+      } else {
+        index += 1
+      }
+    }
+  }
+
+  /// The loop stops: every waiter is removed; returns the armed ones'
+  /// continuations (a reserved one learns in `arm`), and later
+  /// reservations fail.
+  mutating func shutDown() -> [Continuation] {
+    isShutDown = true
+    let armed = waiters.compactMap(\.continuation)
+    waiters.removeAll()
+    armedWithDeadline = 0
+    pollSetVersion &+= 1
+    return armed
+  }
+
+  private mutating func remove(at index: Int) -> Waiter {
+    let waiter = waiters.remove(at: index)
+    if waiter.continuation != nil {
+      pollSetVersion &+= 1
+      if waiter.deadline != nil { armedWithDeadline -= 1 }
+    }
+    return waiter
+  }
+
+  /// Removes the waiters `matching` says, returning the armed ones'
+  /// continuations.
+  private mutating func removeAll(where matching: (Waiter) -> Bool) -> [Continuation] {
+    var removed: [Continuation] = []
+    var index = 0
+    while index < waiters.count {
+      if matching(waiters[index]) {
+        if let continuation = remove(at: index).continuation { removed.append(continuation) }
+      } else {
+        index += 1
+      }
+    }
+    return removed
+  }
+}

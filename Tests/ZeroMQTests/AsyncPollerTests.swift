@@ -1,0 +1,101 @@
+import Testing
+@testable import ZeroMQ
+
+@Suite("async poller") struct AsyncPollerTests {
+  @Test func reportsASocketThatIsAlreadyReady() async throws {
+    let ctx = try Context()
+    let (a, b) = try connectedPair(ctx)
+    let (c, d) = try connectedPair(ctx)
+    let poller = Poller()
+    try poller.add(b, events: .pollIn, userData: "b")
+    try poller.add(d, events: .pollIn, userData: "d")
+    try c.send("for d")
+    let events = try await poller.pollAsync(timeout: .seconds(30))
+    #expect(events.count == 1)
+    #expect(events.first?.socket === d)
+    #expect(events.first?.userData as? String == "d")
+    #expect(try d.recvString(flags: .dontWait) == "for d")
+    for socket in [a, b, c, d] { try socket.close() }
+    try ctx.term()
+  }
+
+  @Test func waitsUntilASocketBecomesReadyOnALoop() async throws {
+    let ctx = try Context()
+    let loop = ZMQEventLoop(name: "poller")
+    defer { loop.shutdown() }
+    let endpoint = uniqueInproc()
+    let (text, onLoop) = try await Task(executorPreference: loop) {
+      let pull = try makeSocket(ctx, .pull, timeout: asyncTimeout)
+      try pull.bind(endpoint)
+      let idle = try makeSocket(ctx, .pull, timeout: asyncTimeout)
+      try idle.bind(uniqueInproc("waitsUntilASocketBecomesReadyOnALoop-idle"))
+      let poller = Poller()
+      try poller.add(idle, events: .pollIn)
+      try poller.add(pull, events: .pollIn)
+      let sender = Task {
+        // Once the poller's wait is armed on the loop.
+        while loop.armedCount(on: nil) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let push = try makeSocket(ctx, .push, timeout: asyncTimeout)
+        try push.connect(endpoint)
+        try await push.sendAsync("late")
+        try push.close()
+      }
+      let events = try await poller.pollAsync()
+      let onLoop = loop.inEventLoop
+      try await sender.value
+      #expect(events.map { $0.socket === pull } == [true])
+      let text = try pull.recvString(flags: .dontWait)
+      try pull.close()
+      try idle.close()
+      return (text, onLoop)
+    }.value
+    #expect(text == "late")
+    #expect(onLoop)
+    try ctx.term()
+  }
+
+  @Test func returnsNothingWhenTheTimeoutPasses() async throws {
+    let ctx = try Context()
+    let pull = try makeSocket(ctx, .pull)
+    try pull.bind(uniqueInproc())
+    let poller = Poller()
+    try poller.add(pull, events: .pollIn)
+    let start = ContinuousClock.now
+    let none = try await poller.pollAsync(timeout: .milliseconds(50))
+    #expect(none.isEmpty)
+    #expect(ContinuousClock.now - start >= .milliseconds(50))
+    let stillNone = try await poller.pollAsync(timeout: .zero)
+    #expect(stillNone.isEmpty)
+    try pull.close()
+    try ctx.term()
+  }
+
+  @Test func cancellationEndsTheWait() async throws {
+    let ctx = try Context()
+    let endpoint = uniqueInproc()
+    let waiting = Task {
+      let pull = try makeSocket(ctx, .pull, timeout: asyncTimeout)
+      try pull.bind(endpoint)
+      defer { try? pull.close() }
+      let poller = Poller()
+      try poller.add(pull, events: .pollIn)
+      return try await poller.pollAsync().count
+    }
+    while ZMQEventLoop.shared.armedCount(on: nil) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+    waiting.cancel()
+    await #expect(throws: CancellationError.self) { try await waiting.value }
+    try ctx.term()
+  }
+
+  @Test func anEmptyPollerCannotWaitForever() async throws {
+    let poller = Poller()
+    do {
+      _ = try await poller.pollAsync()
+      Issue.record("an empty poller waited")
+    } catch let error as ZMQError {
+      #expect(error == .efault)
+    }
+    let none = try await poller.pollAsync(timeout: .milliseconds(1))
+    #expect(none.isEmpty)
+  }
+}
