@@ -90,11 +90,3 @@ enum AbandonedMonitor {
     }
   }
 }
-
-// MERGE: Monitor.swift hands abandoned monitors over with
-// `FDReactor.shared.adoptAbandonedMonitor(pointer)`. Once that line reads
-// `AbandonedMonitor.adopt(pointer)`, delete this forwarder.
-struct FDReactor: Sendable {
-  static let shared = FDReactor()
-  func adoptAbandonedMonitor(_ pointer: UnsafeMutableRawPointer) { AbandonedMonitor.adopt(pointer) }
-}

@@ -322,7 +322,7 @@ public final class SocketMonitor {
     if stopped || terminated {
       release()
     } else if let pointer = socket.handle.take() {
-      FDReactor.shared.adoptAbandonedMonitor(pointer)
+      AbandonedMonitor.adopt(pointer)
     }
     socket.context.unregister(socket.handle)
   }

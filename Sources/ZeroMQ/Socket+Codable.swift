@@ -162,7 +162,7 @@ extension Socket {
   public func recv<T: Decodable>(decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder(), flags: RecvFlags = [])
     throws -> T?
   {
-    try receiveMessage(flags: flags) { bytes in try decoder.decodeMessage(type, from: bytes, part: nil) }
+    try withReceivedPart(flags: flags) { bytes in try decoder.decodeMessage(type, from: bytes, part: nil) }
   }
 
   /// Receives one message part and decodes it, waiting for one to arrive:

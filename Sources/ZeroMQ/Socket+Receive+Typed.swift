@@ -50,7 +50,7 @@ extension Socket {
 
   /// Waits for one message part and returns its bytes as `Data`.
   public func receive(_: Data.Type) throws -> Data {
-    try received(receiveMessage(flags: []) { Data($0) })
+    try received(withReceivedPart(flags: []) { Data($0) })
   }
 
   /// Waits for one message part and returns it as a ``Message``, without
@@ -86,7 +86,7 @@ extension Socket {
 
   /// Returns the waiting message part as `Data`, or `nil` when none is
   /// waiting.
-  public func tryReceive(_: Data.Type) throws -> Data? { try receiveMessage(flags: .dontWait) { Data($0) } }
+  public func tryReceive(_: Data.Type) throws -> Data? { try withReceivedPart(flags: .dontWait) { Data($0) } }
 
   /// Returns the waiting message part as a ``Message``, or `nil` when none
   /// is waiting.

@@ -75,13 +75,6 @@ extension Socket {
     try recv(flags: flags)
   }
 
-  /// The former name of ``withReceivedPart(flags:_:)``, still called by the
-  /// async receive path.
-  @inline(__always)
-  func receiveMessage<R>(flags: RecvFlags, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
-    try withReceivedPart(flags: flags, body)
-  }
-
   /// Receives a 32-bit integer sent as 4 little-endian bytes (for example by
   /// `send(Int32(_:))` or `send(true)`).
   ///

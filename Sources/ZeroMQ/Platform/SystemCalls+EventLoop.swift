@@ -1,6 +1,7 @@
 // The system calls the async machinery needs: a wake-up descriptor, poll(2),
 // a thread, and a thread-local slot naming the loop that runs on it.
-// Nothing else in Async/ calls the C library directly.
+// Part of the system-call boundary (see SystemCalls.swift): nothing in
+// Async/ calls the C library directly.
 
 #if canImport(Glibc)
 import Glibc
@@ -10,12 +11,8 @@ import Musl
 import Darwin
 #endif
 
-// MERGE: a placeholder for the library's internal system-call boundary; when
-// that boundary exists, delete this declaration and keep the extension.
-enum SystemCalls {}
-
 /// One descriptor for poll(2), as the C library declares it.
-typealias PollDescriptor = pollfd
+typealias PollDescriptor = SystemCalls.PollDescriptor
 
 extension SystemCalls {
   /// A descriptor that other threads make readable to interrupt a poll(2):
@@ -70,53 +67,11 @@ extension SystemCalls {
     descriptor.revents != 0
   }
 
-  /// poll(2) over `descriptors`; `timeout` in milliseconds, `-1` for none.
-  /// An interrupted call (EINTR) counts as a return without events.
-  static func poll(_ descriptors: inout [PollDescriptor], timeout: Int32) -> Int32 {
-    descriptors.withUnsafeMutableBufferPointer { buffer in
-      cPoll(buffer.baseAddress, nfds_t(buffer.count), timeout)
-    }
-  }
-
-  /// Starts a detached thread running `body`, named `name` on Darwin (the
-  /// Linux call is not in Glibc's Swift module); `false` when no thread can
+  /// Starts a detached thread running `body`; `false` when no thread can
   /// be made.
   static func startThread(named name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
-    final class Start: Sendable {
-      let body: @Sendable () -> Void
-      let name: String
-      init(_ body: @escaping @Sendable () -> Void, _ name: String) {
-        self.body = body
-        self.name = name
-      }
-    }
-    let start = Unmanaged.passRetained(Start(body, name)).toOpaque()
-    #if canImport(Darwin)
-    var thread: pthread_t?
-    let created = pthread_create(&thread, nil, { context in
-      let start = Unmanaged<Start>.fromOpaque(context).takeRetainedValue()
-      _ = pthread_setname_np(start.name)
-      start.body()
-      return nil
-    }, start)
-    guard created == 0, let thread else {
-      Unmanaged<Start>.fromOpaque(start).release()
-      return false
-    }
-    pthread_detach(thread)
-    #else
-    var thread = pthread_t()
-    let created = pthread_create(&thread, nil, { context in
-      let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
-      start.body()
-      return nil
-    }, start)
-    guard created == 0 else {
-      Unmanaged<Start>.fromOpaque(start).release()
-      return false
-    }
-    pthread_detach(thread)
-    #endif
+    guard let thread = try? startThread(name: name, body: body) else { return false }
+    thread.detach()
     return true
   }
 
@@ -145,12 +100,9 @@ extension SystemCalls {
 }
 
 #if canImport(Darwin)
-private let cPoll = Darwin.poll
 private let cClose = Darwin.close
 #elseif canImport(Musl)
-private let cPoll = Musl.poll
 private let cClose = Musl.close
 #else
-private let cPoll = Glibc.poll
 private let cClose = Glibc.close
 #endif
