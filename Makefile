@@ -5,7 +5,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test test-swift test-perf-tools faults soak soak-short load load-short generate check-generated contract docs sanitize fuzz bench bench-quick clean
+.PHONY: all bootstrap build demo test libzmq test-libzmq test-swift test-perf-tools faults soak soak-short load load-short generate check-generated contract docs sanitize fuzz bench bench-quick clean
 
 all: build
 
@@ -132,6 +132,19 @@ docs: bootstrap
 	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target ZeroMQ \
 	  --warnings-as-errors --output-path .build/docs --transform-for-static-hosting
 	@echo "docs: .build/docs/index.html"
+
+## libzmq: libzmq VERSION (4.3.4: Debian 12's zeromq3 source package; 4.3.5: Debian 13's) built
+## from source into .build-libzmq/VERSION-stable, or VERSION-draft with DRAFT=1 (the draft API);
+## reused when present. The prefix keeps zmq.h and the AsciiDoc documentation sources.
+VERSION ?= 4.3.5
+DRAFT ?= 0
+libzmq:
+	@bash scripts/build-libzmq $(VERSION) $(DRAFT)
+
+## test-libzmq: a copy of the tree regenerated from that build's zmq.h and documentation, built
+## against it, and its runtime, conformance, documentation and interop suites run (see scripts/test-libzmq).
+test-libzmq:
+	@SWIFT=$(SWIFT) bash scripts/test-libzmq $(VERSION) $(DRAFT)
 
 clean:
 	$(SWIFT) package clean
