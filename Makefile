@@ -136,7 +136,7 @@ docs: bootstrap
 ## libzmq: libzmq VERSION (4.3.4: Debian 12's zeromq3 source package; 4.3.5: Debian 13's) built
 ## from source into .build-libzmq/VERSION-stable, or VERSION-draft with DRAFT=1 (the draft API);
 ## reused when present. The prefix keeps zmq.h and the AsciiDoc documentation sources.
-VERSION ?= 4.3.5
+VERSION ?= 4.3.4
 DRAFT ?= 0
 libzmq:
 	@bash scripts/build-libzmq $(VERSION) $(DRAFT)
