@@ -6,7 +6,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet --package-path Generator zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test test-swift test-perf-tools faults soak soak-short load load-short generate check-generated format format-check contract docs docs-browser examples consumer-check sanitize fuzz bench bench-quick clean
+.PHONY: all bootstrap build demo test libzmq test-libzmq test-swift test-perf-tools faults soak soak-short load load-short generate check-generated format format-check contract docs docs-browser examples consumer-check sanitize fuzz bench bench-quick clean
 
 all: build
 
@@ -171,6 +171,19 @@ docs-browser: docs
 ## PKG_CONFIG_PATH alone (scripts/consumer-check).
 consumer-check:
 	bash scripts/consumer-check $(CONSUMER_PREFIX)
+
+## libzmq: libzmq VERSION (4.3.4: Debian 12's zeromq3 source package; 4.3.5: Debian 13's) built
+## from source into .build-libzmq/VERSION-stable, or VERSION-draft with DRAFT=1 (the draft API);
+## reused when present. The prefix keeps zmq.h and the AsciiDoc documentation sources.
+VERSION ?= 4.3.4
+DRAFT ?= 0
+libzmq:
+	@bash scripts/build-libzmq $(VERSION) $(DRAFT)
+
+## test-libzmq: a copy of the tree regenerated from that build's zmq.h and documentation, built
+## against it, and its runtime, conformance, documentation and interop suites run (see scripts/test-libzmq).
+test-libzmq:
+	@SWIFT=$(SWIFT) bash scripts/test-libzmq $(VERSION) $(DRAFT)
 
 clean:
 	$(SWIFT) package clean

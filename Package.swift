@@ -19,10 +19,14 @@ let package = Package(
   ],
   targets: [
     // MARK: The library
-    // libzmq from the system (Debian: libzmq3-dev, installed by scripts/bootstrap).
-    // No pkgConfig: Debian's libzmq.pc adds -isystem flags SwiftPM rejects,
-    // and zmq.h lives in the default include path.
-    .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+    // libzmq through pkg-config (Debian: libzmq3-dev, installed by scripts/bootstrap;
+    // Homebrew: zeromq), so PKG_CONFIG_PATH can point the build at another libzmq
+    // (scripts/test-libzmq does). Debian's libzmq.pc pulls in krb5-gssapi's
+    // `-isystem /usr/include/mit-krb5`, which SwiftPM leaves out with a
+    // "prohibited flag(s)" warning; zmq.h needs none of those flags.
+    .systemLibrary(
+      name: "CZeroMQ", path: "Sources/CZeroMQ", pkgConfig: "libzmq",
+      providers: [.apt(["libzmq3-dev"]), .brew(["zeromq"])]),
     .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], path: "Sources/ZeroMQ"),
     .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "CZeroMQ"]),
     .testTarget(name: "ConformanceTests", dependencies: ["ZeroMQ", "CZeroMQ"]),

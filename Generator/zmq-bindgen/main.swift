@@ -125,10 +125,17 @@ struct Spec: ParsableCommand {
       abstract: "Rewrite spec/derived/options.yaml from libzmq's installed man pages, zmq.h and spec/option-overrides.yaml.")
     @OptionGroup var options: CommonOptions
     @Option(help: "Where libzmq's man pages are.") var manDirectory = SpecSync.defaultManDirectory
+    @Option(
+      name: .customLong("docs"),
+      help: "Read the AsciiDoc sources of a libzmq source tree's doc/ folder (zmq_setsockopt.txt or .adoc, …) instead of the man pages.")
+    var docsDirectory: String?
 
     func run() throws {
-      let (table, diagnostics) = try SpecSync.build(
-        manDirectory: manDirectory, header: try options.parseHeader(), overrides: try options.workspace.loadOptionOverrides())
+      let header = try options.parseHeader()
+      let overrides = try options.workspace.loadOptionOverrides()
+      let (table, diagnostics) = try docsDirectory.map {
+        try SpecSync.build(docsDirectory: $0, header: header, overrides: overrides)
+      } ?? SpecSync.build(manDirectory: manDirectory, header: header, overrides: overrides)
       report(diagnostics)
       let target = options.workspace.url(OptionTableFile.path)
       let text = OptionTableFile.render(table)

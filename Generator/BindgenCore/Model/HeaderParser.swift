@@ -23,6 +23,12 @@ public struct HeaderParser {
     var arguments = ["-x", "c", "-std=c11", "-w"]
     if let resourceDirectory = Self.resourceDirectory { arguments += ["-resource-dir", resourceDirectory] }
     arguments += includeDirectories.map { "-I\($0)" }
+    // zmq.h uses a POSIX type it includes no header for: the draft
+    // zmq_ppoll takes a `const sigset_t *`. A program that calls it includes
+    // <signal.h> first, compiled in the C library's default (not strict ISO)
+    // mode, where <signal.h> declares sigset_t; so does the parse, or
+    // libclang reports an unknown type and drops the declaration.
+    arguments += ["-D_DEFAULT_SOURCE", "-include", "signal.h"]
     if draft { arguments.append("-DZMQ_BUILD_DRAFT_API") }
     return arguments
   }
@@ -42,7 +48,17 @@ public struct HeaderParser {
     }
     let stable = try RawHeader(TranslationUnit(parsing: headerPath, arguments: arguments(draft: false)))
     let draft = try RawHeader(TranslationUnit(parsing: headerPath, arguments: arguments(draft: true)))
-    return merge(stable: stable, draft: draft)
+    let model = merge(stable: stable, draft: draft)
+    // A header libclang could not parse gives an incomplete model (a
+    // declaration with an unknown type is dropped): stop here rather than
+    // generate from it.
+    let failures = model.diagnostics.filter { $0.severity == .error && $0.message.hasPrefix("libclang") }
+    guard failures.isEmpty else {
+      throw ClangError(
+        description: "libclang could not parse \(headerPath):\n"
+          + failures.map { "  \($0.message)" }.joined(separator: "\n"))
+    }
+    return model
   }
 
   /// Marks what only the draft parse has as draft; keeps the draft parse's

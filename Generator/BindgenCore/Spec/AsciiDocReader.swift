@@ -1,0 +1,507 @@
+import Foundation
+
+/// Reads the option sections of a libzmq documentation *source* page, the
+/// AsciiDoc a libzmq source tree ships in `doc/`: `zmq_setsockopt.txt`,
+/// `zmq_getsockopt.txt`, `zmq_ctx_set.txt` and `zmq_ctx_get.txt` in the 4.x
+/// releases, the same pages as `.adoc` files later on.
+///
+/// The result is the `ManPage` the man-page reader gives for the rendered
+/// page, so `OptionTableBuilder` takes either. Both heading styles are read:
+///
+/// - two-line titles, the text underlined with `=` (the page title), `-`
+///   (a section such as `DESCRIPTION`) or `~` (an option);
+/// - one-line titles, `= title`, `== SECTION`, `=== ZMQ_NAME: summary`.
+///
+/// An option runs from its `ZMQ_NAME: summary` heading to the next heading.
+/// Its table is the first labelled list (`Label:: value`) that follows a
+/// `[horizontal]` attribute line or whose first label is one of the field
+/// labels (`Option value type`, `Default value`, …); a value may continue
+/// on the following lines or start on the line after its label. Other
+/// lists (the `*ZMQ_POLLIN*::` list of `ZMQ_EVENTS`) are prose. Delimited
+/// blocks (`----`, `....`, `====`, `////`, …) and comment lines are
+/// skipped. Inline markup is removed the way the rendered page shows the
+/// text: `'emphasis'`, `_emphasis_`, `*strong*`, `` `code` ``, `+code+`,
+/// `linkzmq:zmq_bind[3]` → `zmq_bind(3)`.
+///
+/// Where the source is sloppier than an AsciiDoc processor allows, the
+/// reader takes what the author meant and says so: an option heading
+/// whose underline is not the length of its title (a processor leaves it
+/// unrendered, as happened to `ZMQ_PRIORITY` in 4.3.4's
+/// `zmq_getsockopt.txt`) is still a heading, with a warning.
+public enum AsciiDocReader {
+  /// Reads one page's text. `fileName` names the page in diagnostics
+  /// (`zmq_setsockopt.txt`).
+  public static func read(_ text: String, fileName: String = "(AsciiDoc page)") -> ManPage {
+    var walker = AsciiDocWalker(lines: splitLines(text), fileName: fileName)
+    return walker.walk()
+  }
+
+  /// Reads and parses a page file.
+  public static func load(path: String) throws -> ManPage {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw ManPageError(path: path, reason: "no such file")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ManPageError(path: path, reason: "file is not readable")
+    }
+    return read(String(decoding: data, as: UTF8.self), fileName: (path as NSString).lastPathComponent)
+  }
+
+  /// The file extensions a documentation page may have, in the order they
+  /// are looked for.
+  public static let extensions = ["adoc", "txt"]
+
+  /// The page `name` in a documentation directory: `name.adoc`, else
+  /// `name.txt`; nil when neither exists.
+  public static func pagePath(named name: String, in directory: String) -> String? {
+    for ext in extensions {
+      let path = (directory as NSString).appendingPathComponent("\(name).\(ext)")
+      if FileManager.default.fileExists(atPath: path) { return path }
+    }
+    return nil
+  }
+
+  /// Lines without their terminators (`\n`, `\r\n`).
+  static func splitLines(_ text: String) -> [String] {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+      line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+    }
+    if lines.last == "" { lines.removeLast() }
+    return lines
+  }
+
+  // MARK: Inline text
+
+  /// The text as a rendered page shows it: inline markup removed,
+  /// whitespace collapsed.
+  public static func plainText(_ text: String) -> String {
+    var result = replaceLinks(text)
+    // A trailing ` +` is a forced line break.
+    if result.hasSuffix(" +") { result.removeLast(2) }
+    for marker: Character in ["*", "'", "_", "`", "+"] {
+      result = removeConstrained(marker, in: result)
+    }
+    return Roff.normalizeWhitespace(curlApostrophes(result))
+  }
+
+  /// An apostrophe between two letters or digits (`socket's`) is typeset
+  /// as U+2019, as the rendered pages have it.
+  static func curlApostrophes(_ text: String) -> String {
+    guard text.contains("'") else { return text }
+    var characters = Array(text)
+    for index in characters.indices.dropFirst().dropLast() where characters[index] == "'" {
+      let before = characters[index - 1], after = characters[index + 1]
+      if (before.isLetter || before.isNumber) && (after.isLetter || after.isNumber) { characters[index] = "\u{2019}" }
+    }
+    return String(characters)
+  }
+
+  /// `linkzmq:zmq_bind[3]` → `zmq_bind(3)`; `xref:zmq_bind.adoc[zmq_bind]`
+  /// → `zmq_bind`.
+  static func replaceLinks(_ text: String) -> String {
+    var text = text
+    while let start = text.range(of: "xref:"), let open = text[start.upperBound...].firstIndex(of: "["),
+      let close = text[open...].firstIndex(of: "]"), !text[start.upperBound..<open].contains(" ")
+    {
+      text.replaceSubrange(start.lowerBound...close, with: text[text.index(after: open)..<close])
+    }
+    guard text.contains("linkzmq:") else { return text }
+    var output = ""
+    var rest = Substring(text)
+    while let start = rest.range(of: "linkzmq:") {
+      output += rest[..<start.lowerBound]
+      let after = rest[start.upperBound...]
+      guard let open = after.firstIndex(of: "["), let close = after[open...].firstIndex(of: "]"),
+        !after[..<open].contains(" ")
+      else {
+        output += "linkzmq:"
+        rest = after
+        continue
+      }
+      output += after[..<open] + "(" + after[after.index(after: open)..<close] + ")"
+      rest = after[after.index(after: close)...]
+    }
+    return output + rest
+  }
+
+  /// Removes pairs of `marker` that enclose a phrase: the opening one at
+  /// the start or after a character that is not a letter, digit or `_`,
+  /// followed by a non-space; the closing one after a non-space and before
+  /// the end or a character that is not a letter or digit. Markers inside
+  /// words (`ZMQ_SNDHWM`, `context's`) stay.
+  static func removeConstrained(_ marker: Character, in text: String) -> String {
+    var characters = Array(text)
+    guard characters.contains(marker) else { return text }
+    func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+    var index = 0
+    while index < characters.count {
+      guard characters[index] == marker else {
+        index += 1
+        continue
+      }
+      let opens = (index == 0 || !isWord(characters[index - 1]))
+        && index + 1 < characters.count && !characters[index + 1].isWhitespace && characters[index + 1] != marker
+      guard opens else {
+        index += 1
+        continue
+      }
+      var close = index + 2
+      var found: Int? = nil
+      while close < characters.count {
+        if characters[close] == marker, !characters[close - 1].isWhitespace,
+          close + 1 == characters.count || !(characters[close + 1].isLetter || characters[close + 1].isNumber)
+        {
+          found = close
+          break
+        }
+        close += 1
+      }
+      guard let found else {
+        index += 1
+        continue
+      }
+      characters.remove(at: found)
+      characters.remove(at: index)
+      index = found - 1
+    }
+    return String(characters)
+  }
+}
+
+/// Walks the lines of one page.
+private struct AsciiDocWalker {
+  let lines: [String]
+  let fileName: String
+  var options: [ManPageOption] = []
+  var diagnostics: [Diagnostic] = []
+  var current: ManPageOption? = nil
+  /// The option's table is complete; later lists are not read.
+  var tableDone = false
+  /// A table is being read (rows so far belong to it).
+  var inTable = false
+  /// The previous line was `[horizontal]` (blank lines aside).
+  var horizontalPending = false
+  var section = ""
+  var synopsis: [String] = []
+  var pageName = ""
+  var pageSection = ""
+  /// Prose lines of the current paragraph, joined when it ends.
+  var paragraph: [String] = []
+
+  init(lines: [String], fileName: String) {
+    self.lines = lines
+    self.fileName = fileName
+  }
+
+  static let fieldLabels: Set<String> = [
+    ManPageOption.typeLabel, ManPageOption.unitLabel, ManPageOption.defaultLabel, ManPageOption.socketTypesLabel,
+    "Option value size", "Maximum value",
+  ].reduce(into: []) { $0.insert($1.lowercased()) }
+
+  /// Characters that underline a two-line title, by level.
+  static let underlineLevels: [Character: Int] = ["=": 0, "-": 1, "~": 2, "^": 3, "+": 4]
+
+  mutating func walk() -> ManPage {
+    var index = 0
+    while index < lines.count {
+      let line = lines[index]
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+
+      // Delimited blocks: skip to the closing delimiter.
+      if let delimiter = Self.blockDelimiter(trimmed) {
+        endParagraph()
+        endList()
+        var end = index + 1
+        while end < lines.count, lines[end].trimmingCharacters(in: .whitespaces) != delimiter { end += 1 }
+        index = end + 1
+        continue
+      }
+      // Comment lines.
+      if trimmed.hasPrefix("//") {
+        index += 1
+        continue
+      }
+      if trimmed.isEmpty {
+        endParagraph()
+        index += 1
+        continue
+      }
+      // One-line titles: `== NAME`.
+      if let (level, title) = Self.oneLineTitle(trimmed) {
+        heading(level: level, title: title, line: index + 1, underlineNote: nil)
+        index += 1
+        continue
+      }
+      // Two-line titles: the text, then a line of one underline character.
+      if index + 1 < lines.count, paragraph.isEmpty, !line.hasPrefix(" "), !line.hasPrefix("\t"),
+        !trimmed.hasPrefix("."), !trimmed.hasPrefix("["), Self.definitionRow(trimmed) == nil,
+        let (level, length) = Self.underline(lines[index + 1])
+      {
+        let title = Roff.normalizeWhitespace(trimmed)
+        let fits = abs(title.count - length) <= 2
+        let isOption = ManPageReader.optionHeading(title) != nil && level >= 2
+        if fits || isOption {
+          let note = fits ? nil : "title underline is \(length) characters for a \(title.count)-character title (an AsciiDoc processor would not render it as a heading); taken as the option's heading"
+          heading(level: level, title: title, line: index + 1, underlineNote: note)
+          index += 2
+          continue
+        }
+      }
+      // Block attribute lines: `[horizontal]`, `[source,c]`, `[[anchor]]`.
+      if trimmed.hasPrefix("["), trimmed.hasSuffix("]") {
+        endParagraph()
+        endList()
+        if trimmed.lowercased() == "[horizontal]" { horizontalPending = true }
+        index += 1
+        continue
+      }
+      // Block titles (`.Example`) and document attributes (`:name: value`).
+      if (trimmed.hasPrefix(".") && trimmed.count > 1 && !trimmed.hasPrefix("..") && !trimmed.dropFirst().hasPrefix(" "))
+        || (section.isEmpty && trimmed.hasPrefix(":") && trimmed.dropFirst().contains(":"))
+      {
+        endParagraph()
+        index += 1
+        continue
+      }
+      // Labelled lists.
+      if let (label, value) = Self.definitionRow(trimmed) {
+        endParagraph()
+        index = readRow(label: label, value: value, at: index)
+        continue
+      }
+      // Prose (or a synopsis line); a list ends where prose starts, unless
+      // the line continues the last row (handled in readRow).
+      if paragraph.isEmpty { endList() }
+      paragraph.append(trimmed)
+      index += 1
+    }
+    endParagraph()
+    finishOption()
+    return ManPage(
+      name: pageName, section: pageSection, source: nil, version: nil,
+      synopsisValueType: synopsis.first.flatMap(ManPageShapes.valueType(fromSynopsis:)), options: options,
+      diagnostics: diagnostics)
+  }
+
+  // MARK: Headings
+
+  mutating func heading(level: Int, title: String, line: Int, underlineNote: String?) {
+    endParagraph()
+    endList()
+    let text = AsciiDocReader.plainText(title)
+    if level == 0 {
+      // `zmq_setsockopt(3)`
+      if let open = text.firstIndex(of: "("), text.hasSuffix(")") {
+        pageName = text[..<open].lowercased()
+        pageSection = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
+      } else {
+        pageName = text.lowercased()
+      }
+      return
+    }
+    finishOption()
+    if level == 1 {
+      section = text.uppercased()
+      return
+    }
+    guard let option = ManPageReader.optionHeading(text) else { return }
+    current = ManPageOption(name: option.name, summary: option.summary, line: line)
+    tableDone = false
+    if let underlineNote {
+      diagnostics.append(Diagnostic(.warning, "\(fileName): \(option.name)", "\(underlineNote) (line \(line))"))
+    }
+  }
+
+  mutating func finishOption() {
+    endList()
+    guard let option = current else { return }
+    current = nil
+    if let index = options.firstIndex(where: { $0.name == option.name }) {
+      diagnostics.append(
+        Diagnostic(
+          .warning, "\(fileName): \(option.name)",
+          "documented twice (lines \(options[index].line) and \(option.line)); the first section is used"))
+      return
+    }
+    options.append(option)
+  }
+
+  // MARK: Lists
+
+  /// Reads one row and its continuation lines; returns the next line's index.
+  mutating func readRow(label rawLabel: String, value rawValue: String, at start: Int) -> Int {
+    var valueLines = rawValue.isEmpty ? [] : [rawValue]
+    var index = start + 1
+    // The value goes on until a blank line, the next row or a block.
+    while index < lines.count {
+      let next = lines[index].trimmingCharacters(in: .whitespaces)
+      if next.isEmpty {
+        // `Label::` with its value after a blank line is allowed too.
+        if valueLines.isEmpty, index + 1 < lines.count {
+          let following = lines[index + 1].trimmingCharacters(in: .whitespaces)
+          if !following.isEmpty, Self.definitionRow(following) == nil, Self.blockDelimiter(following) == nil,
+            !following.hasPrefix("[")
+          {
+            index += 1
+            continue
+          }
+        }
+        break
+      }
+      if Self.definitionRow(next) != nil || Self.blockDelimiter(next) != nil || next == "+" || next.hasPrefix("[")
+        || next.hasPrefix("//")
+      {
+        break
+      }
+      if index + 1 < lines.count, Self.underline(lines[index + 1]) != nil { break }
+      valueLines.append(next)
+      index += 1
+    }
+    let label = AsciiDocReader.plainText(rawLabel)
+    let value = AsciiDocReader.plainText(valueLines.joined(separator: " "))
+    guard current != nil, section == "DESCRIPTION" || section.isEmpty else {
+      horizontalPending = false
+      return index
+    }
+    if !inTable {
+      let isTable = horizontalPending || Self.fieldLabels.contains(label.lowercased())
+      horizontalPending = false
+      guard isTable else { return index }  // a prose list
+      if tableDone {
+        diagnostics.append(
+          Diagnostic(
+            .warning, "\(fileName): \(current!.name)",
+            "second table at line \(start + 1) ignored; the option's first table is used"))
+        return skipList(from: index)
+      }
+      inTable = true
+    }
+    if current!.fields.contains(where: { $0.label.lowercased() == label.lowercased() }) {
+      diagnostics.append(Diagnostic(.warning, "\(fileName): \(current!.name)", "table row '\(label)' repeated; the first is used"))
+    } else {
+      current!.fields.append(.init(label: label, value: value))
+    }
+    return index
+  }
+
+  /// Skips the rest of a list that is not read.
+  func skipList(from start: Int) -> Int {
+    var index = start
+    while index < lines.count {
+      let next = lines[index].trimmingCharacters(in: .whitespaces)
+      if next.isEmpty || Self.definitionRow(next) != nil {
+        index += 1
+        if next.isEmpty, index < lines.count, Self.definitionRow(lines[index].trimmingCharacters(in: .whitespaces)) == nil {
+          break
+        }
+        continue
+      }
+      break
+    }
+    return index
+  }
+
+  mutating func endList() {
+    if inTable {
+      inTable = false
+      tableDone = true
+    }
+    horizontalPending = false
+  }
+
+  // MARK: Prose
+
+  mutating func endParagraph() {
+    guard !paragraph.isEmpty else { return }
+    let text = AsciiDocReader.plainText(paragraph.joined(separator: " "))
+    paragraph = []
+    if section == "SYNOPSIS" { synopsis.append(text) }
+    noteProse(text)
+  }
+
+  /// Deprecation and alias sentences of an option's prose.
+  mutating func noteProse(_ text: String) {
+    guard current != nil else { return }
+    if text.range(of: #"This option( name)? is (now )?deprecated"#, options: [.regularExpression, .caseInsensitive]) != nil {
+      current!.deprecated = true
+    }
+    if text.range(of: "alias", options: .caseInsensitive) != nil,
+      let match = text.range(of: #"Use ZMQ_[A-Z0-9_]+ instead"#, options: .regularExpression)
+    {
+      let target = text[match].dropFirst(4).dropLast(8)
+      if target != current!.name { current!.aliasOf = String(target) }
+    }
+  }
+
+  // MARK: Line shapes
+
+  /// `== Title` (level = number of `=` minus one), or nil.
+  static func oneLineTitle(_ line: String) -> (Int, String)? {
+    guard line.hasPrefix("=") else { return nil }
+    let marks = line.prefix { $0 == "=" }
+    guard marks.count <= 6 else { return nil }
+    let rest = line.dropFirst(marks.count)
+    guard rest.first == " " else { return nil }
+    var title = rest.trimmingCharacters(in: .whitespaces)
+    // A closing run of `=` is allowed: `== Title ==`.
+    if title.hasSuffix(" " + String(marks)) { title = String(title.dropLast(marks.count)).trimmingCharacters(in: .whitespaces) }
+    guard !title.isEmpty else { return nil }
+    return (marks.count - 1, title)
+  }
+
+  /// A title underline: one character repeated (at least twice), the
+  /// level it marks and its length.
+  static func underline(_ line: String) -> (Int, Int)? {
+    let text = line.trimmingCharacters(in: .whitespaces)
+    guard text.count >= 2, text.count == line.count, let first = text.first, let level = underlineLevels[first],
+      text.allSatisfy({ $0 == first })
+    else { return nil }
+    return (level, text.count)
+  }
+
+  /// The line that closes a delimited block opened by this line, or nil.
+  /// Listing `----`, literal `....`, example `====`, sidebar `****`, quote
+  /// `____`, passthrough `++++`, comment `////` (four or more), and tables
+  /// `|===`.
+  static func blockDelimiter(_ line: String) -> String? {
+    if line.hasPrefix("|==="), line.dropFirst().allSatisfy({ $0 == "=" }) { return line }
+    guard line.count >= 4, let first = line.first, "-.=*_+/".contains(first), line.allSatisfy({ $0 == first })
+    else { return nil }
+    return line
+  }
+
+  /// `Label:: value` or `Label::` (the value on the next lines), or nil.
+  /// Labels with a `:` of their own are not rows.
+  static func definitionRow(_ line: String) -> (String, String)? {
+    guard let separator = line.range(of: ":: ") ?? (line.hasSuffix("::") ? line.range(of: "::", options: .backwards) : nil)
+    else { return nil }
+    let label = String(line[..<separator.lowerBound]).trimmingCharacters(in: .whitespaces)
+    let value = String(line[separator.upperBound...]).trimmingCharacters(in: .whitespaces)
+    guard !label.isEmpty, !label.contains("::"), !label.hasPrefix("http") else { return nil }
+    return (label, value)
+  }
+}
+
+/// The synopsis rule both readers share, restated here so the AsciiDoc
+/// reader does not depend on the man-page reader's private walker.
+enum ManPageShapes {
+  /// The option value's type from a prototype: the type of a parameter
+  /// named `option_value` unless it is a pointer, or the return type when
+  /// no parameter carries the value (`int zmq_ctx_get (void *context, int
+  /// option_name);`).
+  static func valueType(fromSynopsis synopsis: String) -> String? {
+    let text = Roff.normalizeWhitespace(synopsis)
+    guard let open = text.firstIndex(of: "("), let close = text[open...].firstIndex(of: ")") else { return nil }
+    let parameters = text[text.index(after: open)..<close].split(separator: ",").map {
+      Roff.normalizeWhitespace(String($0))
+    }
+    for parameter in parameters where parameter.hasSuffix("option_value") {
+      let type = Roff.normalizeWhitespace(String(parameter.dropLast("option_value".count)))
+      return type.hasSuffix("*") || type.isEmpty ? nil : type
+    }
+    let head = Roff.normalizeWhitespace(String(text[..<open]))
+    guard let nameStart = head.lastIndex(of: " ") else { return nil }
+    let returnType = Roff.normalizeWhitespace(String(head[..<nameStart]))
+    return returnType.isEmpty || returnType.hasSuffix("*") ? nil : returnType
+  }
+}
