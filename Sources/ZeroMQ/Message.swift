@@ -124,11 +124,38 @@ private let messageFreeCallback: @convention(c) (UnsafeMutableRawPointer?, Unsaf
 /// of it.
 public final class Message {
   /// The libzmq message, in storage of its own that never moves.
+  ///
+  /// Code that changes the `zmq_msg_t` through this pointer (initializes,
+  /// closes, receives into, sends or copies into it, or sets a field that
+  /// holds memory, such as a long group) must also update ``content``.
   let raw: UnsafeMutablePointer<zmq_msg_t>
 
+  /// What the Swift side knows about the `zmq_msg_t`'s content, so that the
+  /// per-message paths can leave out libzmq calls whose answer is known.
+  enum Content: UInt8 {
+    /// Holds nothing that `zmq_msg_close` would release: freshly made by
+    /// `zmq_msg_init`, or emptied by a successful `zmq_msg_send` (which
+    /// leaves nothing to close).
+    case released
+    /// Holds fewer than `Int32.max` bytes, the size up to which
+    /// `zmq_msg_send`'s and `zmq_msg_recv`'s results are exact.
+    case belowInt32Max
+    /// Anything else: a size that may have saturated those results.
+    case unknown
+  }
+
+  /// See ``Content``. Only ever read and written by the thread that uses
+  /// the message (a `Message` is not `Sendable`), and never held across a
+  /// call that could reach it again, so the run-time exclusivity check
+  /// would only cost time on every message.
+  @exclusivity(unchecked) var content: Content
+
   /// Allocates the storage and lets `initialize` set it up; when that
-  /// throws, the storage is released and nothing was initialized.
-  init<E: Error>(_ initialize: (UnsafeMutablePointer<zmq_msg_t>) throws(E) -> Void) throws(E) {
+  /// throws, the storage is released and nothing was initialized. Pass the
+  /// ``content`` that `initialize` leaves behind when it is known.
+  init<E: Error>(
+    content: Content = .unknown, _ initialize: (UnsafeMutablePointer<zmq_msg_t>) throws(E) -> Void
+  ) throws(E) {
     let raw = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
     do {
       try initialize(raw)
@@ -137,11 +164,18 @@ public final class Message {
       throw error
     }
     self.raw = raw
+    self.content = content
+  }
+
+  /// The ``content`` of a message that holds `size` bytes.
+  @inline(__always)
+  static func content(ofSize size: Int) -> Content {
+    size < Int(Int32.max) ? .belowInt32Max : .unknown
   }
 
   /// Creates an empty message, ready to receive into (`zmq_msg_init`).
   public convenience init() {
-    self.init { raw in zmq_msg_init(raw) }  // cannot fail
+    self.init(content: .released) { raw in zmq_msg_init(raw) }  // cannot fail
   }
 
   /// Creates a message of `size` bytes, all zero, to be filled with
@@ -163,7 +197,7 @@ public final class Message {
   ///   ``ZMQError/enomem`` when the memory cannot be allocated.
   public convenience init(unsafeUninitializedSize size: Int) throws {
     guard size >= 0 else { throw MessageError.negativeSize(size) }
-    try self.init { (raw) throws(ZMQError) in
+    try self.init(content: Message.content(ofSize: size)) { (raw) throws(ZMQError) in
       try CallFunnel.check(zmq_msg_init_size(raw, size))
     }
   }
@@ -192,13 +226,22 @@ public final class Message {
   ///   cannot be allocated (the message is then empty).
   public func reset(unsafeUninitializedSize size: Int) throws {
     guard size >= 0 else { throw MessageError.negativeSize(size) }
-    zmq_msg_close(raw)
-    do {
-      try CallFunnel.check(zmq_msg_init_size(raw, size))
-    } catch {
-      zmq_msg_init(raw)  // keep a valid (empty) message for later use and deinit
-      throw error
-    }
+    // After a successful send (the usual case when one message carries
+    // every send) libzmq has already emptied the message: nothing to close.
+    if content != .released { zmq_msg_close(raw) }
+    guard zmq_msg_init_size(raw, size) == 0 else { try failedReset() }
+    content = Message.content(ofSize: size)
+  }
+
+  /// The rare end of ``reset(unsafeUninitializedSize:)``, kept out of its
+  /// per-message path: `zmq_msg_init_size` failed and left the storage
+  /// uninitialized.
+  @inline(never)
+  private func failedReset() throws(ZMQError) -> Never {
+    let error = ZMQError.current  // before any other call can change errno
+    zmq_msg_init(raw)  // keep a valid (empty) message for later use and deinit
+    content = .released
+    throw error
   }
 
   /// Gives the message new content of `size` zero bytes, reusing this
@@ -213,8 +256,9 @@ public final class Message {
   /// Makes the message empty, releasing its content (`zmq_msg_close` +
   /// `zmq_msg_init`), as a new ``init()`` message is.
   public func reset() {
-    zmq_msg_close(raw)
+    if content != .released { zmq_msg_close(raw) }
     zmq_msg_init(raw)
+    content = .released
   }
 
   /// Sets up `raw` as a message holding a copy of `buffer`'s bytes.
@@ -230,14 +274,16 @@ public final class Message {
   ///
   /// - Throws: ``ZMQError/enomem`` when the memory cannot be allocated.
   public convenience init(copying buffer: UnsafeRawBufferPointer) throws {
-    try self.init { (raw) throws(ZMQError) in try Message.initialize(raw, copying: buffer) }
+    try self.init(content: Message.content(ofSize: buffer.count)) { (raw) throws(ZMQError) in
+      try Message.initialize(raw, copying: buffer)
+    }
   }
 
   /// Creates a message holding a copy of `bytes`.
   ///
   /// - Throws: ``ZMQError/enomem`` when the memory cannot be allocated.
   public convenience init(_ bytes: [UInt8]) throws {
-    try self.init { raw in
+    try self.init(content: Message.content(ofSize: bytes.count)) { raw in
       try bytes.withUnsafeBytes { buffer in try Message.initialize(raw, copying: buffer) }
     }
   }
@@ -248,7 +294,7 @@ public final class Message {
   /// - Throws: ``ZMQError/enomem`` when the memory cannot be allocated.
   public convenience init(_ string: String) throws {
     var string = string  // withUTF8 only copies strings that are not native UTF-8
-    try self.init { raw in
+    try self.init(content: Message.content(ofSize: string.utf8.count)) { raw in
       try string.withUTF8 { utf8 in
         try Message.initialize(raw, copying: UnsafeRawBufferPointer(utf8))
       }
@@ -286,7 +332,7 @@ public final class Message {
     let deallocation = Deallocation(count: buffer.count, deallocator: deallocator)
     let hint = Unmanaged.passRetained(deallocation).toOpaque()
     do {
-      try self.init { (raw) throws(ZMQError) in
+      try self.init(content: Message.content(ofSize: buffer.count)) { (raw) throws(ZMQError) in
         try CallFunnel.check(
           zmq_msg_init_data(raw, buffer.baseAddress, buffer.count, messageFreeCallback, hint))
       }
@@ -366,6 +412,7 @@ public final class Message {
   public func copy() throws -> Message {
     let copy = Message()
     try CallFunnel.check(zmq_msg_copy(copy.raw, raw))
+    copy.content = content
     return copy
   }
 

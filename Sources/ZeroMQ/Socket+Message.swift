@@ -29,16 +29,35 @@ extension Socket {
   }
 
   /// The single message send path, with typed throws for the multipart
-  /// sender. Reports the message's size (exact even beyond `Int32.max`,
-  /// where `zmq_msg_send`'s own result saturates).
+  /// sender. Reports the message's size, exact even beyond `Int32.max`:
+  /// `zmq_msg_send`'s own result is exact below that and saturates there,
+  /// so the size is asked for beforehand only when the message may be
+  /// that large.
   @inline(__always)
   func sendMessage(_ message: Message, flags: SendFlags) throws(ZMQError) -> Int? {
     let pointer = try handle.pointer()
+    guard message.content != .unknown else { return try sendSizing(message, to: pointer, flags: flags) }
+    let sent = try CallFunnel.nonBlocking(dontWait: flags.contains(.dontWait)) {
+      zmq_msg_send(message.raw, pointer, flags.rawValue)
+    }
+    guard let sent else { return nil }
+    message.content = .released  // libzmq took the content; nothing is left to close
+    return Int(sent)
+  }
+
+  /// ``sendMessage(_:flags:)`` for a message that may hold `Int32.max`
+  /// bytes or more: its size is read before libzmq empties it.
+  @inline(never)
+  private func sendSizing(
+    _ message: Message, to pointer: UnsafeMutableRawPointer, flags: SendFlags
+  ) throws(ZMQError) -> Int? {
     let size = message.size
     let sent = try CallFunnel.nonBlocking(dontWait: flags.contains(.dontWait)) {
       zmq_msg_send(message.raw, pointer, flags.rawValue)
     }
-    return sent == nil ? nil : size
+    guard sent != nil else { return nil }
+    message.content = .released
+    return size
   }
 
   /// Receives one message part into `message`, replacing what it held
@@ -74,7 +93,13 @@ extension Socket {
     }
     guard let received else { return nil }
     // zmq_msg_recv's result saturates at Int32.max; only then ask the message.
-    return received == Int32.max ? message.size : Int(received)
+    // (Even an empty part may hold metadata that a close must release.)
+    guard received == Int32.max else {
+      message.content = .belowInt32Max
+      return Int(received)
+    }
+    message.content = .unknown
+    return message.size
   }
 
   /// Receives one message part as a new ``Message`` (`zmq_msg_recv`): the

@@ -21,7 +21,8 @@ protocol PerfAPI {
 
 /// libzmq's tools in Swift: one `Message` on the throughput sender, given
 /// new content before every send (`reset(unsafeUninitializedSize:)`, i.e.
-/// `zmq_msg_close` + `zmq_msg_init_size`, then `zmq_msg_send`), one reused
+/// `zmq_msg_init_size`, with no `zmq_msg_close` needed after a successful
+/// send, then `zmq_msg_send`), one reused
 /// `Message` for every receive and for the latency loops (`zmq_msg_recv`
 /// into it, and `zmq_msg_send` of it).
 enum MessageAPI: PerfAPI {
