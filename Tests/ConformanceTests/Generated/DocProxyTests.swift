@@ -192,13 +192,13 @@ try context.term()
   }
 
   @Test("ProxyController — example 1")
-  func line318() throws {
+  func line319() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Proxy.md", line: 318)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Proxy.md", line: 319)
 let controller = try ProxyController(context: context, timeout: 100)
 do {
     try controller.pause()
@@ -208,21 +208,21 @@ do {
 // prints: no proxy is listening
 #sourceLocation()
     }
-    printed.expect([("no proxy is listening", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Proxy.md", line: 318)
+    printed.expect([("no proxy is listening", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Proxy.md", line: 319)
   }
 
   @Test("ProxyCommand — example 1")
-  func line344() throws {
+  func line345() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Proxy.md", line: 344)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Proxy.md", line: 345)
 print(ProxyCommand.allCases.map(\.rawValue))
 // prints: ["PAUSE", "RESUME", "TERMINATE"]
 #sourceLocation()
     }
-    printed.expect([("[\"PAUSE\", \"RESUME\", \"TERMINATE\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Proxy.md", line: 344)
+    printed.expect([("[\"PAUSE\", \"RESUME\", \"TERMINATE\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Proxy.md", line: 345)
   }
 }

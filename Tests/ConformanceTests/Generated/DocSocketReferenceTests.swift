@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md`, each run as written.
 @Suite("Documentation: SocketReference.md") struct DocSocketReferenceTests {
   @Test("bind(_:) — example 1")
-  func line77() throws {
+  func line78() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 77)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 78)
 let socket = try context.socket(.rep)
 try socket.bind("tcp://127.0.0.1:*")
 let endpoint: String = try socket.get(.lastEndpoint)
@@ -25,17 +25,17 @@ print(endpoint)
 // prints matching: tcp://127\.0\.0\.1:\d+
 #sourceLocation()
     }
-    printed.expect([("tcp://127\\.0\\.0\\.1:\\d+", true)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 77)
+    printed.expect([("tcp://127\\.0\\.0\\.1:\\d+", true)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 78)
   }
 
   @Test("bind(_:) — example 2")
-  func line88() throws {
+  func line89() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 88)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 89)
 let socket = try context.socket(.pair)
 do {
     try socket.bind("carrier-pigeon://rooftop")
@@ -45,17 +45,17 @@ do {
 // prints: EPROTONOSUPPORT - Protocol not supported
 #sourceLocation()
     }
-    printed.expect([("EPROTONOSUPPORT - Protocol not supported", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 88)
+    printed.expect([("EPROTONOSUPPORT - Protocol not supported", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 89)
   }
 
   @Test("bind(_:) — example 3")
-  func line101() throws {
+  func line102() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 101)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 102)
 let first = try context.socket(.pull)
 try first.bind("inproc://socket-bind-taken")
 let second = try context.socket(.pull)
@@ -67,17 +67,17 @@ do {
 // prints: already bound
 #sourceLocation()
     }
-    printed.expect([("already bound", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 101)
+    printed.expect([("already bound", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 102)
   }
 
   @Test("unbind(_:) — example 1")
-  func line141() throws {
+  func line142() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 141)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 142)
 let socket = try context.socket(.pull)
 try socket.bind("tcp://127.0.0.1:*")
 let endpoint: String = try socket.get(.lastEndpoint)
@@ -90,17 +90,17 @@ do {
 // prints: not bound any more
 #sourceLocation()
     }
-    printed.expect([("not bound any more", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 141)
+    printed.expect([("not bound any more", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 142)
   }
 
   @Test("connect(_:) — example 1")
-  func line188() throws {
+  func line189() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 188)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 189)
 let server = try context.socket(.rep)
 try server.set(.rcvtimeo, 2000)
 try server.bind("tcp://127.0.0.1:*")
@@ -117,17 +117,17 @@ print(try client.recvString() ?? "")
 // prints: pong
 #sourceLocation()
     }
-    printed.expect([("ping", false), ("pong", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 188)
+    printed.expect([("ping", false), ("pong", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 189)
   }
 
   @Test("connect(_:) — example 2")
-  func line208() throws {
+  func line209() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 208)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 209)
 let client = try context.socket(.push)
 try client.connect("inproc://socket-connect-early")
 
@@ -140,17 +140,17 @@ print(try server.recvString() ?? "")
 // prints: I was here first
 #sourceLocation()
     }
-    printed.expect([("I was here first", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 208)
+    printed.expect([("I was here first", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 209)
   }
 
   @Test("disconnect(_:) — example 1")
-  func line249() throws {
+  func line250() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 249)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 250)
 let server = try context.socket(.pull)
 try server.bind("tcp://127.0.0.1:*")
 let endpoint: String = try server.get(.lastEndpoint)
@@ -166,17 +166,17 @@ do {
 // prints: already disconnected
 #sourceLocation()
     }
-    printed.expect([("already disconnected", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 249)
+    printed.expect([("already disconnected", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 250)
   }
 
   @Test("send(_:flags:) — example 1")
-  func line329() throws {
+  func line330() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 329)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 330)
 print(try push.send() ?? -1)
 // prints: 0
 print(try push.send(Int32(10)) ?? -1)
@@ -205,17 +205,17 @@ print(try pull.recvBytes() ?? [])
 // prints: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
 #sourceLocation()
     }
-    printed.expect([("0", false), ("4", false), ("4", false), ("8", false), ("12", false), ("10", false), ("[]", false), ("10", false), ("1", false), ("10", false), ("apfelstrudel", false), ("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 329)
+    printed.expect([("0", false), ("4", false), ("4", false), ("8", false), ("12", false), ("10", false), ("[]", false), ("10", false), ("1", false), ("10", false), ("apfelstrudel", false), ("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 330)
   }
 
   @Test("send(_:flags:) — example 2")
-  func line361() throws {
+  func line362() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 361)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 362)
 
 
 try push.send(Data([0xCA, 0xFE]))
@@ -227,17 +227,17 @@ print(try pull.recv() ?? [])
 // prints: [190, 239]
 #sourceLocation()
     }
-    printed.expect([("[202, 254]", false), ("[190, 239]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 361)
+    printed.expect([("[202, 254]", false), ("[190, 239]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 362)
   }
 
   @Test("send(_:flags:) — example 3")
-  func line377() throws {
+  func line378() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 377)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 378)
 try push.send("header", flags: .sndMore)
 try push.send("body")
 repeat {
@@ -247,34 +247,34 @@ repeat {
 // prints: body
 #sourceLocation()
     }
-    printed.expect([("header", false), ("body", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 377)
+    printed.expect([("header", false), ("body", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 378)
   }
 
   @Test("send(_:flags:) — example 4")
-  func line391() throws {
+  func line392() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 391)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 392)
 let lonely = try context.socket(.push)
 let sent = try lonely.send("anyone there?", flags: .dontWait)
 print(sent == nil ? "would block" : "sent")
 // prints: would block
 #sourceLocation()
     }
-    printed.expect([("would block", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 391)
+    printed.expect([("would block", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 392)
   }
 
   @Test("send(_:flags:) — example 5")
-  func line401() throws {
+  func line402() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.reqRep { context, req, rep in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 401)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 402)
 try req.send("first question")
 do {
     try req.send("second question")
@@ -284,17 +284,17 @@ do {
 // prints: wait for the answer first
 #sourceLocation()
     }
-    printed.expect([("wait for the answer first", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 401)
+    printed.expect([("wait for the answer first", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 402)
   }
 
   @Test("recv(flags:) — example 1")
-  func line449() throws {
+  func line450() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.reqRep { context, req, rep in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 449)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 450)
 try req.send("hello")
 let request = try rep.recv()
 print(request ?? [])
@@ -304,17 +304,17 @@ print(try req.recv()?.count ?? -1)
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("[104, 101, 108, 108, 111]", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 449)
+    printed.expect([("[104, 101, 108, 108, 111]", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 450)
   }
 
   @Test("recv(flags:) — example 2")
-  func line463() throws {
+  func line464() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.queued { context, socket in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 463)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 464)
 let first = try socket.recv(flags: .dontWait)
 print(first.map { String(decoding: $0, as: UTF8.self) } ?? "nothing yet")
 // prints: hello
@@ -323,17 +323,17 @@ print(second.map { String(decoding: $0, as: UTF8.self) } ?? "nothing yet")
 // prints: nothing yet
 #sourceLocation()
     }
-    printed.expect([("hello", false), ("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 463)
+    printed.expect([("hello", false), ("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 464)
   }
 
   @Test("recv(flags:) — example 3")
-  func line475() throws {
+  func line476() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 475)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 476)
 let pull = try context.socket(.pull)
 try pull.set(.rcvtimeo, 100)
 try pull.bind("inproc://socket-recv-timeout")
@@ -345,17 +345,17 @@ do {
 // prints: nothing within 100 ms
 #sourceLocation()
     }
-    printed.expect([("nothing within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 475)
+    printed.expect([("nothing within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 476)
   }
 
   @Test("recvInt(flags:) — example 1")
-  func line515() throws {
+  func line516() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 515)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 516)
 try push.send(Int32(-42))
 print(try pull.recvInt() ?? 0)
 // prints: -42
@@ -364,17 +364,17 @@ print(try pull.recvBytes() ?? [])
 // prints: [2, 1, 0, 0]
 #sourceLocation()
     }
-    printed.expect([("-42", false), ("[2, 1, 0, 0]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 515)
+    printed.expect([("-42", false), ("[2, 1, 0, 0]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 516)
   }
 
   @Test("recvInt(flags:) — example 2")
-  func line527() throws {
+  func line528() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 527)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 528)
 try push.send("hi")
 do {
     _ = try pull.recvInt()
@@ -384,17 +384,17 @@ do {
 // prints: expected a 4-byte message, received 2 bytes
 #sourceLocation()
     }
-    printed.expect([("expected a 4-byte message, received 2 bytes", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 527)
+    printed.expect([("expected a 4-byte message, received 2 bytes", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 528)
   }
 
   @Test("recvInt64(flags:) — example 1")
-  func line564() throws {
+  func line565() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 564)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 565)
 try push.send(Int64.max)
 print(try pull.recvInt64() ?? 0)
 // prints: 9223372036854775807
@@ -407,33 +407,33 @@ do {
 // prints: 8 4
 #sourceLocation()
     }
-    printed.expect([("9223372036854775807", false), ("8 4", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 564)
+    printed.expect([("9223372036854775807", false), ("8 4", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 565)
   }
 
   @Test("recvString(flags:) — example 1")
-  func line607() throws {
+  func line608() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.queued { context, socket in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 607)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 608)
 let text = try socket.recvString()
 print(text ?? "")
 // prints: hello
 #sourceLocation()
     }
-    printed.expect([("hello", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 607)
+    printed.expect([("hello", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 608)
   }
 
   @Test("recvString(flags:) — example 2")
-  func line616() throws {
+  func line617() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 616)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 617)
 try push.send([0x68, 0x69, 0x00] as [UInt8])
 let fromC = try pull.recvString() ?? ""
 print(fromC, fromC.count)
@@ -444,49 +444,49 @@ print(damaged.unicodeScalars.map { String($0.value, radix: 16) })
 // prints: ["68", "fffd"]
 #sourceLocation()
     }
-    printed.expect([("hi 2", false), ("[\"68\", \"fffd\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 616)
+    printed.expect([("hi 2", false), ("[\"68\", \"fffd\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 617)
   }
 
   @Test("recvString(flags:) — example 3")
-  func line632() throws {
+  func line633() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.pushPull { context, push, pull in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 632)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 633)
 try push.send([0x61, 0x00, 0x62, 0x00] as [UInt8])
 let text = try pull.recvString() ?? ""
 print(text.utf8.count, text.utf8.last ?? 255)
 // prints: 4 0
 #sourceLocation()
     }
-    printed.expect([("4 0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 632)
+    printed.expect([("4 0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 633)
   }
 
   @Test("recvBytes(flags:) — example 1")
-  func line666() throws {
+  func line667() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.queued { context, socket in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 666)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 667)
 print(try socket.recvBytes() ?? [])
 // prints: [104, 101, 108, 108, 111]
 #sourceLocation()
     }
-    printed.expect([("[104, 101, 108, 108, 111]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 666)
+    printed.expect([("[104, 101, 108, 108, 111]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 667)
   }
 
   @Test("close() — example 1")
-  func line699() throws {
+  func line700() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 699)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 700)
 let socket = try context.socket(.rep)
 try socket.close()
 try socket.close()
@@ -500,17 +500,17 @@ do {
 // prints: ENOTSOCK
 #sourceLocation()
     }
-    printed.expect([("true", false), ("ENOTSOCK", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 699)
+    printed.expect([("true", false), ("ENOTSOCK", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 700)
   }
 
   @Test("close() — example 2")
-  func line716() throws {
+  func line717() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 716)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 717)
 let pull = try context.socket(.pull)
 try pull.set(.rcvtimeo, 2000)
 try pull.bind("inproc://socket-close-linger")
@@ -522,17 +522,17 @@ print(try pull.recvString() ?? "")
 // prints: sent before closing
 #sourceLocation()
     }
-    printed.expect([("sent before closing", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 716)
+    printed.expect([("sent before closing", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 717)
   }
 
   @Test("getsockopt(_:) — example 1")
-  func line766() throws {
+  func line767() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 766)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 767)
 let socket = try context.socket(.push)
 try socket.bind("inproc://socket-getsockopt")
 print(try socket.getsockopt(ZMQ.TYPE))
@@ -549,17 +549,17 @@ print(try socket.getsockopt(ZMQ.ROUTING_ID))
 // prints: bytes([])
 #sourceLocation()
     }
-    printed.expect([("int(8)", false), ("int(-1)", false), ("int64(-1)", false), ("uint64(0)", false), ("string(\"inproc://socket-getsockopt\")", false), ("bytes([])", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 766)
+    printed.expect([("int(8)", false), ("int(-1)", false), ("int64(-1)", false), ("uint64(0)", false), ("string(\"inproc://socket-getsockopt\")", false), ("bytes([])", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 767)
   }
 
   @Test("getsockopt(_:) — example 2")
-  func line786() throws {
+  func line787() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 786)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 787)
 let socket = try context.socket(.dealer)
 switch try socket.getsockopt(ZMQ.SNDHWM) {
 case .int(let limit):
@@ -570,17 +570,17 @@ default:
 // prints: send high-water mark: 1000 messages
 #sourceLocation()
     }
-    printed.expect([("send high-water mark: 1000 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 786)
+    printed.expect([("send high-water mark: 1000 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 787)
   }
 
   @Test("getsockoptInt(_:) — example 1")
-  func line824() throws {
+  func line825() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 824)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 825)
 let socket = try context.socket(.dealer)
 print(try socket.getsockoptInt(ZMQ.SNDHWM))
 // prints: 1000
@@ -594,17 +594,17 @@ do {
 // prints: MAXMSGSIZE is not an int option
 #sourceLocation()
     }
-    printed.expect([("1000", false), ("true", false), ("MAXMSGSIZE is not an int option", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 824)
+    printed.expect([("1000", false), ("true", false), ("MAXMSGSIZE is not an int option", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 825)
   }
 
   @Test("getsockoptInt64(_:) — example 1")
-  func line865() throws {
+  func line866() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 865)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 866)
 let socket = try context.socket(.pull)
 print(try socket.getsockoptInt64(ZMQ.MAXMSGSIZE))
 // prints: -1
@@ -613,17 +613,17 @@ print(try socket.getsockoptInt64(ZMQ.MAXMSGSIZE))
 // prints: 1048576
 #sourceLocation()
     }
-    printed.expect([("-1", false), ("1048576", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 865)
+    printed.expect([("-1", false), ("1048576", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 866)
   }
 
   @Test("getsockoptString(_:) — example 1")
-  func line901() throws {
+  func line902() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 901)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 902)
 let socket = try context.socket(.pull)
 try socket.bind("inproc://socket-getsockopt-string")
 print(try socket.getsockoptString(ZMQ.LAST_ENDPOINT))
@@ -633,34 +633,34 @@ print(try socket.getsockoptString(ZMQ.ZAP_DOMAIN))
 // prints: global
 #sourceLocation()
     }
-    printed.expect([("inproc://socket-getsockopt-string", false), ("global", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 901)
+    printed.expect([("inproc://socket-getsockopt-string", false), ("global", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 902)
   }
 
   @Test("getsockoptBytes(_:) — example 1")
-  func line937() throws {
+  func line938() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 937)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 938)
 let socket = try context.socket(.dealer)
 try socket.set(.routingId, [0x01, 0x02, 0x03])
 print(try socket.getsockoptBytes(ZMQ.ROUTING_ID))
 // prints: [1, 2, 3]
 #sourceLocation()
     }
-    printed.expect([("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 937)
+    printed.expect([("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 938)
   }
 
   @Test("setsockopt(_:_:) — example 1")
-  func line984() throws {
+  func line985() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 984)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 985)
 let socket = try context.socket(.sub)
 try socket.setsockopt(ZMQ.SUBSCRIBE, .string(""))
 try socket.setsockopt(ZMQ.LINGER, .int(250))
@@ -671,17 +671,17 @@ print(try socket.getsockopt(ZMQ.MAXMSGSIZE))
 // prints: int64(4096)
 #sourceLocation()
     }
-    printed.expect([("int(250)", false), ("int64(4096)", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 984)
+    printed.expect([("int(250)", false), ("int64(4096)", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 985)
   }
 
   @Test("setsockopt(_:_:) — example 2")
-  func line998() throws {
+  func line999() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 998)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 999)
 let socket = try context.socket(.sub)
 do {
     try socket.setsockopt(ZMQ.LINGER, .string("forever"))
@@ -691,17 +691,17 @@ do {
 // prints: LINGER takes an integer
 #sourceLocation()
     }
-    printed.expect([("LINGER takes an integer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 998)
+    printed.expect([("LINGER takes an integer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 999)
   }
 
   @Test("set(_:_:) — example 1")
-  func line1058() throws {
+  func line1059() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 1058)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 1059)
 let socket = try context.socket(.sub)
 try socket.set(.linger, 0)                  // Int32
 try socket.set(.immediate, true)            // Bool
@@ -716,17 +716,17 @@ print(immediate, maxMessageSize)
 // prints: true 1048576
 #sourceLocation()
     }
-    printed.expect([("true 1048576", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 1058)
+    printed.expect([("true 1048576", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 1059)
   }
 
   @Test("get(_:) — example 1")
-  func line1107() throws {
+  func line1108() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 1107)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 1108)
 let socket = try context.socket(.push)
 let linger: Int32 = try socket.get(.linger)
 print(linger)
@@ -740,6 +740,6 @@ print(endpoint.hasPrefix("tcp://127.0.0.1:"))
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("-1", false), ("false", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 1107)
+    printed.expect([("-1", false), ("false", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/SocketReference.md", line: 1108)
   }
 }
