@@ -41,6 +41,14 @@ public struct GenerationContext: Sendable {
     public var name: String
     public var value: Int64
     public var origin: String
+    /// A POSIX code: its value differs between platforms, so the emitted
+    /// Swift takes it from the platform's headers (through the CZeroMQ
+    /// module, whose zmq.h includes errno.h or defines a stand-in) rather
+    /// than writing this platform's number.
+    public var fromPlatform = false
+
+    /// The Swift expression of the value.
+    public var swiftValue: String { fromPlatform ? "CZeroMQ.\(name)" : "\(value)" }
   }
 
   /// The error codes of the spec with their values, sorted by name.
@@ -53,9 +61,10 @@ public struct GenerationContext: Sendable {
     }
     for name in spec.errors.posix where !spec.errors.header.contains(name) {
       if let value = model.systemIntegers[name] {
-        codes.append(ErrorCode(name: name, value: value, origin: "POSIX code, from the platform's errno.h."))
+        codes.append(ErrorCode(name: name, value: value, origin: "POSIX code, from the platform's errno.h.", fromPlatform: true))
       } else if let value = model.macro(named: name)?.integerValue {
-        codes.append(ErrorCode(name: name, value: value, origin: "zmq.h's stand-in for a POSIX code this platform lacks."))
+        codes.append(
+          ErrorCode(name: name, value: value, origin: "zmq.h's stand-in for a POSIX code this platform lacks.", fromPlatform: true))
       }
     }
     return codes.sorted { $0.name < $1.name }

@@ -6,6 +6,9 @@ struct ConstantsEmitter {
   func emit() -> GeneratedFile {
     var writer = SwiftWriter()
     writer.line(context.provenance(inputs: ["spec/groups.yaml"]).banner)
+    // POSIX error codes are taken from the platform's headers through CZeroMQ.
+    writer.line("internal import CZeroMQ")
+    writer.line()
     writer.block("extension ZMQ") { w in
       var first = true
       for macro in context.zmqMacros {
@@ -27,7 +30,7 @@ struct ConstantsEmitter {
       for code in context.errorCodes {
         w.line()
         w.doc("`\(code.name)`: \(code.origin)")
-        w.line("public static let \(code.name): Int32 = \(code.value)")
+        w.line("public static let \(code.name): Int32 = \(code.swiftValue)")
       }
     }
     return GeneratedFile(path: context.libraryDirectory + "/Constants.swift", contents: writer.text)

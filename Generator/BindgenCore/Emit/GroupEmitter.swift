@@ -101,11 +101,14 @@ struct ErrorsAndCapabilitiesEmitter {
   func emitErrors() -> GeneratedFile {
     var writer = SwiftWriter()
     writer.line(context.provenance(inputs: ["spec/groups.yaml"]).banner)
+    // POSIX error codes are taken from the platform's headers through CZeroMQ.
+    writer.line("internal import CZeroMQ")
+    writer.line()
     writer.block("extension ZMQError") { w in
       for (index, code) in context.errorCodes.enumerated() {
         if index > 0 { w.line() }
         w.doc("`\(code.name)`: \(code.origin)")
-        w.line("public static let \(SwiftNaming.escaped(code.name.lowercased())) = ZMQError(rawValue: \(code.value))")
+        w.line("public static let \(SwiftNaming.escaped(code.name.lowercased())) = ZMQError(rawValue: \(code.swiftValue))")
       }
       w.line()
       w.doc("Every named code, in declaration order, with its C name.")

@@ -3,6 +3,8 @@
 // Input: zmq.h (libzmq 4.3.4, stable API)
 // Input: spec/groups.yaml
 
+internal import CZeroMQ
+
 extension ZMQ {
   /// `ZMQ_AFFINITY`
   public static let AFFINITY: Int32 = 4
@@ -545,98 +547,98 @@ extension ZMQ {
   public static let ZAP_DOMAIN: Int32 = 55
 
   /// `EACCES`: POSIX code, from the platform's errno.h.
-  public static let EACCES: Int32 = 13
+  public static let EACCES: Int32 = CZeroMQ.EACCES
 
   /// `EADDRINUSE`: POSIX code, from the platform's errno.h.
-  public static let EADDRINUSE: Int32 = 98
+  public static let EADDRINUSE: Int32 = CZeroMQ.EADDRINUSE
 
   /// `EADDRNOTAVAIL`: POSIX code, from the platform's errno.h.
-  public static let EADDRNOTAVAIL: Int32 = 99
+  public static let EADDRNOTAVAIL: Int32 = CZeroMQ.EADDRNOTAVAIL
 
   /// `EAFNOSUPPORT`: POSIX code, from the platform's errno.h.
-  public static let EAFNOSUPPORT: Int32 = 97
+  public static let EAFNOSUPPORT: Int32 = CZeroMQ.EAFNOSUPPORT
 
   /// `EAGAIN`: POSIX code, from the platform's errno.h.
-  public static let EAGAIN: Int32 = 11
+  public static let EAGAIN: Int32 = CZeroMQ.EAGAIN
 
   /// `EBADF`: POSIX code, from the platform's errno.h.
-  public static let EBADF: Int32 = 9
+  public static let EBADF: Int32 = CZeroMQ.EBADF
 
   /// `ECONNABORTED`: POSIX code, from the platform's errno.h.
-  public static let ECONNABORTED: Int32 = 103
+  public static let ECONNABORTED: Int32 = CZeroMQ.ECONNABORTED
 
   /// `ECONNREFUSED`: POSIX code, from the platform's errno.h.
-  public static let ECONNREFUSED: Int32 = 111
+  public static let ECONNREFUSED: Int32 = CZeroMQ.ECONNREFUSED
 
   /// `ECONNRESET`: POSIX code, from the platform's errno.h.
-  public static let ECONNRESET: Int32 = 104
+  public static let ECONNRESET: Int32 = CZeroMQ.ECONNRESET
 
   /// `EFAULT`: POSIX code, from the platform's errno.h.
-  public static let EFAULT: Int32 = 14
+  public static let EFAULT: Int32 = CZeroMQ.EFAULT
 
   /// `EFSM`: libzmq's own code (( ZMQ_HAUSNUMERO + 51 )).
   public static let EFSM: Int32 = 156384763
 
   /// `EHOSTUNREACH`: POSIX code, from the platform's errno.h.
-  public static let EHOSTUNREACH: Int32 = 113
+  public static let EHOSTUNREACH: Int32 = CZeroMQ.EHOSTUNREACH
 
   /// `EINPROGRESS`: POSIX code, from the platform's errno.h.
-  public static let EINPROGRESS: Int32 = 115
+  public static let EINPROGRESS: Int32 = CZeroMQ.EINPROGRESS
 
   /// `EINTR`: POSIX code, from the platform's errno.h.
-  public static let EINTR: Int32 = 4
+  public static let EINTR: Int32 = CZeroMQ.EINTR
 
   /// `EINVAL`: POSIX code, from the platform's errno.h.
-  public static let EINVAL: Int32 = 22
+  public static let EINVAL: Int32 = CZeroMQ.EINVAL
 
   /// `EMFILE`: POSIX code, from the platform's errno.h.
-  public static let EMFILE: Int32 = 24
+  public static let EMFILE: Int32 = CZeroMQ.EMFILE
 
   /// `EMSGSIZE`: POSIX code, from the platform's errno.h.
-  public static let EMSGSIZE: Int32 = 90
+  public static let EMSGSIZE: Int32 = CZeroMQ.EMSGSIZE
 
   /// `EMTHREAD`: libzmq's own code (( ZMQ_HAUSNUMERO + 54 )).
   public static let EMTHREAD: Int32 = 156384766
 
   /// `ENETDOWN`: POSIX code, from the platform's errno.h.
-  public static let ENETDOWN: Int32 = 100
+  public static let ENETDOWN: Int32 = CZeroMQ.ENETDOWN
 
   /// `ENETRESET`: POSIX code, from the platform's errno.h.
-  public static let ENETRESET: Int32 = 102
+  public static let ENETRESET: Int32 = CZeroMQ.ENETRESET
 
   /// `ENETUNREACH`: POSIX code, from the platform's errno.h.
-  public static let ENETUNREACH: Int32 = 101
+  public static let ENETUNREACH: Int32 = CZeroMQ.ENETUNREACH
 
   /// `ENOBUFS`: POSIX code, from the platform's errno.h.
-  public static let ENOBUFS: Int32 = 105
+  public static let ENOBUFS: Int32 = CZeroMQ.ENOBUFS
 
   /// `ENOCOMPATPROTO`: libzmq's own code (( ZMQ_HAUSNUMERO + 52 )).
   public static let ENOCOMPATPROTO: Int32 = 156384764
 
   /// `ENODEV`: POSIX code, from the platform's errno.h.
-  public static let ENODEV: Int32 = 19
+  public static let ENODEV: Int32 = CZeroMQ.ENODEV
 
   /// `ENOENT`: POSIX code, from the platform's errno.h.
-  public static let ENOENT: Int32 = 2
+  public static let ENOENT: Int32 = CZeroMQ.ENOENT
 
   /// `ENOMEM`: POSIX code, from the platform's errno.h.
-  public static let ENOMEM: Int32 = 12
+  public static let ENOMEM: Int32 = CZeroMQ.ENOMEM
 
   /// `ENOTCONN`: POSIX code, from the platform's errno.h.
-  public static let ENOTCONN: Int32 = 107
+  public static let ENOTCONN: Int32 = CZeroMQ.ENOTCONN
 
   /// `ENOTSOCK`: POSIX code, from the platform's errno.h.
-  public static let ENOTSOCK: Int32 = 88
+  public static let ENOTSOCK: Int32 = CZeroMQ.ENOTSOCK
 
   /// `ENOTSUP`: POSIX code, from the platform's errno.h.
-  public static let ENOTSUP: Int32 = 95
+  public static let ENOTSUP: Int32 = CZeroMQ.ENOTSUP
 
   /// `EPROTONOSUPPORT`: POSIX code, from the platform's errno.h.
-  public static let EPROTONOSUPPORT: Int32 = 93
+  public static let EPROTONOSUPPORT: Int32 = CZeroMQ.EPROTONOSUPPORT
 
   /// `ETERM`: libzmq's own code (( ZMQ_HAUSNUMERO + 53 )).
   public static let ETERM: Int32 = 156384765
 
   /// `ETIMEDOUT`: POSIX code, from the platform's errno.h.
-  public static let ETIMEDOUT: Int32 = 110
+  public static let ETIMEDOUT: Int32 = CZeroMQ.ETIMEDOUT
 }

@@ -3,102 +3,104 @@
 // Input: current.h (libzmq 4.3.9, draft API)
 // Input: spec/groups.yaml
 
+internal import CZeroMQ
+
 extension ZMQError {
   /// `EACCES`: POSIX code, from the platform's errno.h.
-  public static let eacces = ZMQError(rawValue: 13)
+  public static let eacces = ZMQError(rawValue: CZeroMQ.EACCES)
 
   /// `EADDRINUSE`: POSIX code, from the platform's errno.h.
-  public static let eaddrinuse = ZMQError(rawValue: 98)
+  public static let eaddrinuse = ZMQError(rawValue: CZeroMQ.EADDRINUSE)
 
   /// `EADDRNOTAVAIL`: POSIX code, from the platform's errno.h.
-  public static let eaddrnotavail = ZMQError(rawValue: 99)
+  public static let eaddrnotavail = ZMQError(rawValue: CZeroMQ.EADDRNOTAVAIL)
 
   /// `EAFNOSUPPORT`: POSIX code, from the platform's errno.h.
-  public static let eafnosupport = ZMQError(rawValue: 97)
+  public static let eafnosupport = ZMQError(rawValue: CZeroMQ.EAFNOSUPPORT)
 
   /// `EAGAIN`: POSIX code, from the platform's errno.h.
-  public static let eagain = ZMQError(rawValue: 11)
+  public static let eagain = ZMQError(rawValue: CZeroMQ.EAGAIN)
 
   /// `EBADF`: POSIX code, from the platform's errno.h.
-  public static let ebadf = ZMQError(rawValue: 9)
+  public static let ebadf = ZMQError(rawValue: CZeroMQ.EBADF)
 
   /// `ECONNABORTED`: POSIX code, from the platform's errno.h.
-  public static let econnaborted = ZMQError(rawValue: 103)
+  public static let econnaborted = ZMQError(rawValue: CZeroMQ.ECONNABORTED)
 
   /// `ECONNREFUSED`: POSIX code, from the platform's errno.h.
-  public static let econnrefused = ZMQError(rawValue: 111)
+  public static let econnrefused = ZMQError(rawValue: CZeroMQ.ECONNREFUSED)
 
   /// `ECONNRESET`: POSIX code, from the platform's errno.h.
-  public static let econnreset = ZMQError(rawValue: 104)
+  public static let econnreset = ZMQError(rawValue: CZeroMQ.ECONNRESET)
 
   /// `EFAULT`: POSIX code, from the platform's errno.h.
-  public static let efault = ZMQError(rawValue: 14)
+  public static let efault = ZMQError(rawValue: CZeroMQ.EFAULT)
 
   /// `EFSM`: libzmq's own code (( ZMQ_HAUSNUMERO + 51 )).
   public static let efsm = ZMQError(rawValue: 156384763)
 
   /// `EHOSTUNREACH`: POSIX code, from the platform's errno.h.
-  public static let ehostunreach = ZMQError(rawValue: 113)
+  public static let ehostunreach = ZMQError(rawValue: CZeroMQ.EHOSTUNREACH)
 
   /// `EINPROGRESS`: POSIX code, from the platform's errno.h.
-  public static let einprogress = ZMQError(rawValue: 115)
+  public static let einprogress = ZMQError(rawValue: CZeroMQ.EINPROGRESS)
 
   /// `EINTR`: POSIX code, from the platform's errno.h.
-  public static let eintr = ZMQError(rawValue: 4)
+  public static let eintr = ZMQError(rawValue: CZeroMQ.EINTR)
 
   /// `EINVAL`: POSIX code, from the platform's errno.h.
-  public static let einval = ZMQError(rawValue: 22)
+  public static let einval = ZMQError(rawValue: CZeroMQ.EINVAL)
 
   /// `EMFILE`: POSIX code, from the platform's errno.h.
-  public static let emfile = ZMQError(rawValue: 24)
+  public static let emfile = ZMQError(rawValue: CZeroMQ.EMFILE)
 
   /// `EMSGSIZE`: POSIX code, from the platform's errno.h.
-  public static let emsgsize = ZMQError(rawValue: 90)
+  public static let emsgsize = ZMQError(rawValue: CZeroMQ.EMSGSIZE)
 
   /// `EMTHREAD`: libzmq's own code (( ZMQ_HAUSNUMERO + 54 )).
   public static let emthread = ZMQError(rawValue: 156384766)
 
   /// `ENETDOWN`: POSIX code, from the platform's errno.h.
-  public static let enetdown = ZMQError(rawValue: 100)
+  public static let enetdown = ZMQError(rawValue: CZeroMQ.ENETDOWN)
 
   /// `ENETRESET`: POSIX code, from the platform's errno.h.
-  public static let enetreset = ZMQError(rawValue: 102)
+  public static let enetreset = ZMQError(rawValue: CZeroMQ.ENETRESET)
 
   /// `ENETUNREACH`: POSIX code, from the platform's errno.h.
-  public static let enetunreach = ZMQError(rawValue: 101)
+  public static let enetunreach = ZMQError(rawValue: CZeroMQ.ENETUNREACH)
 
   /// `ENOBUFS`: POSIX code, from the platform's errno.h.
-  public static let enobufs = ZMQError(rawValue: 105)
+  public static let enobufs = ZMQError(rawValue: CZeroMQ.ENOBUFS)
 
   /// `ENOCOMPATPROTO`: libzmq's own code (( ZMQ_HAUSNUMERO + 52 )).
   public static let enocompatproto = ZMQError(rawValue: 156384764)
 
   /// `ENODEV`: POSIX code, from the platform's errno.h.
-  public static let enodev = ZMQError(rawValue: 19)
+  public static let enodev = ZMQError(rawValue: CZeroMQ.ENODEV)
 
   /// `ENOENT`: POSIX code, from the platform's errno.h.
-  public static let enoent = ZMQError(rawValue: 2)
+  public static let enoent = ZMQError(rawValue: CZeroMQ.ENOENT)
 
   /// `ENOMEM`: POSIX code, from the platform's errno.h.
-  public static let enomem = ZMQError(rawValue: 12)
+  public static let enomem = ZMQError(rawValue: CZeroMQ.ENOMEM)
 
   /// `ENOTCONN`: POSIX code, from the platform's errno.h.
-  public static let enotconn = ZMQError(rawValue: 107)
+  public static let enotconn = ZMQError(rawValue: CZeroMQ.ENOTCONN)
 
   /// `ENOTSOCK`: POSIX code, from the platform's errno.h.
-  public static let enotsock = ZMQError(rawValue: 88)
+  public static let enotsock = ZMQError(rawValue: CZeroMQ.ENOTSOCK)
 
   /// `ENOTSUP`: POSIX code, from the platform's errno.h.
-  public static let enotsup = ZMQError(rawValue: 95)
+  public static let enotsup = ZMQError(rawValue: CZeroMQ.ENOTSUP)
 
   /// `EPROTONOSUPPORT`: POSIX code, from the platform's errno.h.
-  public static let eprotonosupport = ZMQError(rawValue: 93)
+  public static let eprotonosupport = ZMQError(rawValue: CZeroMQ.EPROTONOSUPPORT)
 
   /// `ETERM`: libzmq's own code (( ZMQ_HAUSNUMERO + 53 )).
   public static let eterm = ZMQError(rawValue: 156384765)
 
   /// `ETIMEDOUT`: POSIX code, from the platform's errno.h.
-  public static let etimedout = ZMQError(rawValue: 110)
+  public static let etimedout = ZMQError(rawValue: CZeroMQ.ETIMEDOUT)
 
   /// Every named code, in declaration order, with its C name.
   public static let allNamed: [(value: ZMQError, name: String)] = [
