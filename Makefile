@@ -5,7 +5,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test test-swift test-perf-tools faults soak soak-short load load-short generate check-generated contract docs sanitize fuzz bench bench-quick clean
+.PHONY: all bootstrap build demo test test-swift test-perf-tools faults soak soak-short load load-short generate check-generated header-matrix contract docs sanitize fuzz bench bench-quick clean
 
 all: build
 
@@ -103,6 +103,14 @@ generate: bootstrap
 ## check-generated: fail when the committed generated files are stale.
 check-generated: bootstrap
 	$(BINDGEN) check
+
+## header-matrix: regenerate a scratch copy from each shape fixture (models of a 4.1, 4.2, 4.3
+## and master zmq.h, stable and draft: 8 variants) and build the ZeroMQ library against it
+## (about 5 minutes on 2 cores). HEADER_MATRIX_FLAGS=--all builds the whole package, tests
+## and tools included, and links it (draft variants against LIBZMQ_DRAFT_PREFIX).
+HEADER_MATRIX_FLAGS ?=
+header-matrix: bootstrap
+	bash scripts/header-matrix $(HEADER_MATRIX_FLAGS)
 
 ## contract: build and run DESIGN §4's smoke program against this checkout.
 contract:

@@ -28,6 +28,9 @@ extension ZMQ {
     /// `zmq_msg_routing_id`, `zmq_msg_set_routing_id`
     public static let messageRoutingId = false
 
+    /// `zmq_socket_monitor_versioned`
+    public static let versionedMonitor = false
+
     /// `ZMQ_EVENT_HANDSHAKE_FAILED_AUTH` (`MonitorEvents.handshakeFailedAuth`)
     public static let handshakeFailedAuth = true
 
@@ -114,6 +117,13 @@ enum CShim {
   static func zmq_msg_set_routing_id(_ p0: UnsafeMutablePointer<zmq_msg_t>?, _ p1: UInt32) throws(ZMQError) -> Int32 {
     _ = (p0, p1)
     throw ZMQError(unavailable: "zmq_msg_set_routing_id")
+  }
+
+  /// `zmq_socket_monitor_versioned` is not declared by this header: always throws.
+  @inline(__always)
+  static func zmq_socket_monitor_versioned(_ p0: UnsafeMutableRawPointer?, _ p1: UnsafePointer<CChar>?, _ p2: UInt64, _ p3: Int32, _ p4: Int32) throws(ZMQError) -> Int32 {
+    _ = (p0, p1, p2, p3, p4)
+    throw ZMQError(unavailable: "zmq_socket_monitor_versioned")
   }
 
 }
