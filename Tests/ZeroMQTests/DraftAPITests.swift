@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ZeroMQ
 
@@ -59,24 +60,33 @@ private func threadSafe(_ context: Context, _ raw: Int32, timeout: Int32 = 2000)
 
 @Suite(.enabled(if: ZMQ.Available.threadSafeSockets && ZMQ.has(.draft)))
 struct DraftAPITests {
-  @Test func clientServerCarriesTheRoutingIdOfEachMessage() async throws {
+  @Test func clientServerCarriesTheRoutingIdOfEachMessage() throws {
     let context = try Context()
     let server = try threadSafe(context, DraftType.server)
     try server.bind("tcp://127.0.0.1:*")
     let endpoint: String = try server.get(.lastEndpoint)
     let client = try threadSafe(context, DraftType.client)
     try client.connect(endpoint)
-    // The sockets cross into tasks: ThreadSafeSocket is Sendable.
-    let reply = Task.detached { () throws -> String? in
-      try client.send("ping")
-      return try client.recv()?.string
+    // The client crosses into another thread: ThreadSafeSocket is Sendable.
+    // (A thread of its own, not a task: the test's own thread blocks in recv.)
+    let reply = Mutex<String?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      let text = try? { () throws -> String? in
+        try client.send("ping")
+        return try client.recv()?.string
+      }()
+      reply.withLock { $0 = text ?? nil }
+      done.signal()
     }
+    thread.start()
     let request = try #require(try server.recv())
     #expect(request.string == "ping")
     let routingId = try #require(request.routingId)
     #expect(routingId != 0)
     try server.send("pong", routingId: routingId)
-    #expect(try await reply.value == "pong")
+    #expect(done.wait(timeout: .now() + 5) == .success)
+    #expect(reply.withLock { $0 } == "pong")
   }
 
   @Test func radioDishOverTCPWithJoinAndLeave() throws {
