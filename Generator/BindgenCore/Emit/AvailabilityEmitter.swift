@@ -131,6 +131,24 @@ public struct AvailabilityEmitter {
       }
     }
 
+    let renamed = spec.renamedOptions.filter { value(of: $0.macro) == nil && value(of: $0.older) != nil }
+    if !renamed.isEmpty {
+      w.line()
+      w.block("extension ZMQ") { w in
+        for option in renamed {
+          w.doc("`\(option.macro)`: not in this header, which has the option's older name `\(option.older)`.")
+          w.line("public static let \(SwiftNaming.constantName(option.macro)): Int32 = \(value(of: option.older)!)")
+        }
+      }
+      for option in renamed {
+        w.line()
+        w.block("extension SocketOption where Value == \(option.value), Access == \(option.access)") { w in
+          w.doc("`\(option.macro)`, under its older name `\(option.older)` in this header.")
+          w.line("@inlinable public static var \(option.member): Self { Self(rawValue: \(value(of: option.older)!)) }")
+        }
+      }
+    }
+
     w.line()
     w.doc("""
       The socket types libzmq lets several threads use at once, as far as this \

@@ -39,20 +39,49 @@ public struct AvailabilitySpec: Codable, Sendable, Equatable {
     }
   }
 
+  /// A socket option libzmq renamed (4.2: `ZMQ_IDENTITY` → `ZMQ_ROUTING_ID`).
+  public struct RenamedOption: Codable, Sendable, Equatable {
+    public var macro: String
+    public var older: String
+    public var member: String
+    /// The typed key's `Value` and `Access`.
+    public var value: String
+    public var access: String
+
+    public init(macro: String, older: String, member: String, value: String, access: String) {
+      self.macro = macro
+      self.older = older
+      self.member = member
+      self.value = value
+      self.access = access
+    }
+  }
+
   public var functions: [Function]
   public var members: [Member]
+  public var renamedOptions: [RenamedOption] = []
   /// The socket types `ThreadSafeSocketType` may offer.
   public var threadSafeSocketTypes: [String]
 
-  public init(functions: [Function], members: [Member], threadSafeSocketTypes: [String]) {
+  public init(functions: [Function], members: [Member], renamedOptions: [RenamedOption] = [], threadSafeSocketTypes: [String]) {
     self.functions = functions
     self.members = members
+    self.renamedOptions = renamedOptions
     self.threadSafeSocketTypes = threadSafeSocketTypes
   }
 
   enum CodingKeys: String, CodingKey {
     case functions, members
+    case renamedOptions = "renamed_options"
     case threadSafeSocketTypes = "thread_safe_socket_types"
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    functions = try container.decode([Function].self, forKey: .functions)
+    members = try container.decode([Member].self, forKey: .members)
+    renamedOptions = try container.decodeIfPresent([RenamedOption].self, forKey: .renamedOptions) ?? []
+    threadSafeSocketTypes = try container.decode([String].self, forKey: .threadSafeSocketTypes)
   }
 
   public static func load(from url: URL) throws -> AvailabilitySpec {
