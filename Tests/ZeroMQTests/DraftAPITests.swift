@@ -178,8 +178,9 @@ struct DraftAPITests {
   @Test(.enabled(if: ZMQ.Available.contextExtendedOptions))
   func contextExtendedStringOption() throws {
     let context = try Context()
-    try context.setExtended(ZMQ.THREAD_NAME_PREFIX, "swz")
-    #expect(try context.getExtended(ZMQ.THREAD_NAME_PREFIX) == "swz")
+    let threadNamePrefix: Int32 = 9  // ZMQ_THREAD_NAME_PREFIX, which headers before 4.3 lack
+    try context.setExtended(threadNamePrefix, "swz")
+    #expect(try context.getExtended(threadNamePrefix) == "swz")
   }
 }
 
