@@ -6,7 +6,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet --package-path Generator zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test libzmq test-libzmq test-swift test-perf-tools faults soak soak-short load load-short generate check-generated format format-check contract docs docs-browser examples consumer-check sanitize fuzz bench bench-quick clean
+.PHONY: all bootstrap build demo test libzmq test-libzmq test-swift test-perf-tools faults soak soak-short load load-short generate check-generated format format-check contract docs docs-browser examples consumer-check sanitize fuzz bench bench-quick header-matrix clean
 
 all: build
 
@@ -123,6 +123,14 @@ format:
 	$(SWIFT) format format --in-place --parallel $(FORMAT_FILES)
 format-check:
 	$(SWIFT) format lint --strict --parallel $(FORMAT_FILES)
+
+## header-matrix: regenerate a scratch copy from each shape fixture (models of a 4.1, 4.2, 4.3
+## and master zmq.h, stable and draft: 8 variants) and build the ZeroMQ library against it
+## (about 5 minutes on 2 cores). HEADER_MATRIX_FLAGS=--all builds the whole package, tests
+## and tools included, and links it (draft variants against LIBZMQ_DRAFT_PREFIX).
+HEADER_MATRIX_FLAGS ?=
+header-matrix: bootstrap
+	bash scripts/header-matrix $(HEADER_MATRIX_FLAGS)
 
 ## contract: an external API-contract program (CONTRACT, when present) run against this checkout.
 contract:

@@ -147,7 +147,7 @@ public final class Context: Sendable {
 
   /// Runs `body` with the live libzmq context, or throws `ETERM` once the
   /// context is being or has been terminated.
-  private func withActive<R>(_ body: (UnsafeMutableRawPointer) throws(ZMQError) -> R) throws(ZMQError) -> R {
+  func withActive<R>(_ body: (UnsafeMutableRawPointer) throws(ZMQError) -> R) throws(ZMQError) -> R {
     try state.withLock { (state) throws(ZMQError) -> R in
       guard state.phase == .active else { throw .eterm }
       return try body(raw)

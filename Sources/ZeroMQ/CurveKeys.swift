@@ -217,7 +217,8 @@ extension ZMQ {
   ///
   /// - Throws: ``CurveKeyError`` when `secretKey` is not 40 characters of
   ///   Z85 (the error does not show the key); ``ZMQError/enotsup`` when
-  ///   libzmq was built without CURVE.
+  ///   libzmq was built without CURVE, or when its `zmq.h` has no
+  ///   `zmq_curve_public` (``ZMQError/unavailable`` names it).
   public static func curvePublic(secretKey: String) throws -> String {
     _ = try CurveKeyValidation.decode(z85: secretKey)
     return try derivePublicZ85(fromValidSecretZ85: secretKey)
@@ -229,8 +230,8 @@ extension ZMQ {
     try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 41) { buffer throws(ZMQError) in
       buffer.initialize(repeating: 0)
       let publicKey = buffer.baseAddress!
-      let result = secretKey.withCString { zmq_curve_public(publicKey, $0) }
-      try CallFunnel.check(result)
+      // Through the availability shim: libzmq before 4.2.1 has no zmq_curve_public.
+      try CallFunnel.check(try CShim.zmq_curve_public(publicKey, secretKey))
       return String(cString: publicKey)
     }
   }

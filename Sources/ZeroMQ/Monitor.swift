@@ -398,9 +398,15 @@ extension Socket {
   /// - Returns: the monitor, free to be used on another thread or task.
   /// - Throws: ``ZMQError/enotsock`` when this socket is closed,
   ///   ``ZMQError/eterm`` when its context is shut down,
-  ///   ``ZMQError/einval`` for event bits libzmq does not know.
+  ///   ``ZMQError/einval`` for event bits libzmq does not know,
+  ///   ``ZMQError/enotsup`` for an event this libzmq's header lacks (e.g.
+  ///   `.handshakeSucceeded` before 4.3; ``ZMQError/unavailable`` names it).
   public func monitor(events: MonitorEvents = .all) throws -> sending SocketMonitor {
     let pointer = try handle.pointer()
+    // Events this libzmq's header lacks are placeholders (Generated/Availability.swift).
+    for (member, macro) in MonitorEvents.unavailableMembers where events.contains(member) {
+      throw ZMQError(unavailable: macro)
+    }
     let number = Self.monitorCounter.add(1, ordering: .relaxed).newValue
     let endpoint = "inproc://swift-zeromq.monitor.\(number)"
     let pair = try context.socket(.pair)

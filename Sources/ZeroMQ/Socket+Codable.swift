@@ -243,7 +243,7 @@ extension Socket {
     encoding value: T, using encoder: some MessageEncoder = JSONEncoder(), flags: SendFlags = []
   ) async throws -> Int {
     let data = try encoder.encode(value)
-    return try await sendAsync(data, more: flags.contains(.sndMore))
+    return try await sendAsync(data, flags: flags)
   }
 
   /// Receives one message part and decodes it as `type`, suspending until
@@ -256,7 +256,7 @@ extension Socket {
   public func recvAsync<T: Decodable>(decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder()) async throws
     -> T
   {
-    let message = try await receiveMessage()
+    let message = try await recvMessageAsync()
     return try message.withUnsafeBytes { bytes in try decoder.decodeMessage(type, from: bytes, part: nil) }
   }
 
@@ -272,7 +272,7 @@ extension Socket {
     encoding values: Values, using encoder: some MessageEncoder = JSONEncoder(), flags: SendFlags = []
   ) async throws -> Int where Values.Element: Encodable {
     let parts = try values.map { try encoder.encode($0) }
-    return try await sendMultipartAsync(parts, more: flags.contains(.sndMore))
+    return try await sendMultipartAsync(parts, flags: flags)
   }
 
   /// Receives all parts of one message and decodes each as `type`,
@@ -285,7 +285,7 @@ extension Socket {
   public func recvMultipartAsync<T: Decodable>(
     decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder()
   ) async throws -> [T] {
-    let parts = try await receiveMultipart()
+    let parts = try await recvMultipartAsync()
     return try decodeParts(parts, as: type, using: decoder)
   }
 }

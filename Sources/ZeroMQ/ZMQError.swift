@@ -9,20 +9,50 @@ internal import CZeroMQ
 /// do { try socket.bind("bogus://x") }
 /// catch let error as ZMQError where error == .eprotonosupport { … }
 /// ```
+///
+/// An error for something this libzmq lacks — a function or constant its
+/// `zmq.h` does not declare (an older release, or a draft API the binding
+/// was not generated for) — has code ``enotsup`` and names what is missing
+/// in ``unavailable`` and in its description. Equality and hashing look at
+/// the code only, so such an error still equals ``enotsup``.
 public struct ZMQError: Error, RawRepresentable, Hashable, Sendable, CustomStringConvertible {
   /// The `errno` value.
   public let code: Int32
 
   public var rawValue: Int32 { code }
 
-  public init(rawValue: Int32) { code = rawValue }
+  /// The C function or macro this libzmq lacks, for the errors of calls
+  /// that need it (code ``enotsup``); `nil` for every error libzmq reports.
+  public let unavailable: String?
 
-  public init(code: Int32) { self.code = code }
-
-  /// libzmq's description of the code (`zmq_strerror`).
-  public var description: String {
-    String(cString: zmq_strerror(code))
+  public init(rawValue: Int32) {
+    code = rawValue
+    unavailable = nil
   }
+
+  public init(code: Int32) {
+    self.code = code
+    unavailable = nil
+  }
+
+  /// The error of a call that needs `name`, a C function or macro this
+  /// binding's `zmq.h` does not declare: ``enotsup`` naming it.
+  public init(unavailable name: String) {
+    code = ZMQError.enotsup.code
+    unavailable = name
+  }
+
+  /// libzmq's description of the code (`zmq_strerror`), or, for something
+  /// this libzmq lacks, what is missing.
+  public var description: String {
+    let text = String(cString: zmq_strerror(code))
+    guard let unavailable else { return text }
+    return "\(unavailable) is not available: this binding's zmq.h does not declare it (\(text))"
+  }
+
+  public static func == (a: ZMQError, b: ZMQError) -> Bool { a.code == b.code }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
   /// The C name of the code (`EAGAIN`, `ETERM`), when it is one the
   /// library knows.

@@ -28,17 +28,17 @@ struct AsyncInteropTests {
       ["--connect", endpoint, "--send", json(requests), "--expect", json(replies), "--timeout", "\(asyncWindow)"],
       deadline: 45)
     await peer.runAsync(verdictWithin: .seconds(45)) {
-      #expect(try await rep.receiveString() == "ask 1")
+      #expect(try await rep.recvStringAsync() == "ask 1")
       #expect(try rep.get(.rcvmore) == false)
       try await rep.sendAsync("answer 1")
 
-      #expect(try await rep.receive() == b("ask 2"))
+      #expect(try await rep.recvAsync() == b("ask 2"))
       #expect(try rep.get(.rcvmore))
-      #expect(try await rep.receiveString() == "more")
-      try await rep.sendAsync("answer 2", more: true)
+      #expect(try await rep.recvStringAsync() == "more")
+      try await rep.sendAsync("answer 2", flags: .sndMore)
       try await rep.sendAsync()
 
-      #expect(try await rep.receiveInt() == 10)
+      #expect(try await rep.recvIntAsync() == 10)
       try await rep.sendAsync(Int64(10))
     }
   }
@@ -77,7 +77,7 @@ struct AsyncInteropTests {
 /// (`FDReactor.wait` in Socket+Async.swift) arms its continuation inside a
 /// `withTaskCancellationHandler` operation that runs on the global
 /// concurrent executor, and the resumed task comes back through it. While
-/// the pool is blocked, an `await receive()` on this actor's thread is
+/// the pool is blocked, an `await recvAsync()` on this actor's thread is
 /// resumed seconds late — hence ``asyncWindow``.
 final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
   private let condition = NSCondition()

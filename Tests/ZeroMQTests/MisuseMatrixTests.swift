@@ -321,7 +321,7 @@ enum MisuseMatrix {
       try $0.socket.close()
       #expect($0.socket.isClosed)
     },
-    row("Socket.receive() async", .terminating, "", .zmq(.eterm)) { _ = try await $0.socket.receive() },
+    row("Socket.recvAsync() async", .terminating, "", .zmq(.eterm)) { _ = try await $0.socket.recvAsync() },
     row("Socket.sendAsync(String)", .terminating, "", .zmq(.eterm)) { try await $0.socket.sendAsync("x") },
     row("Socket.messages (for try await)", .terminating, "", .returns("ends")) {
       for try await _ in $0.socket.messages { Issue.record("no message can arrive") }
@@ -762,13 +762,13 @@ enum MisuseMatrix {
   // MARK: async
 
   static let asyncCells: [MisuseCell] = [
-    socketCall("Socket.receive() async") { _ = try await $0.socket.receive() },
-    socketCall("Socket.receiveString() async") { _ = try await $0.socket.receiveString() },
-    socketCall("Socket.receiveInt() async") { _ = try await $0.socket.receiveInt() },
-    socketCall("Socket.receiveInt64() async") { _ = try await $0.socket.receiveInt64() },
-    socketCall("Socket.receiveMessage() async") { _ = try await $0.socket.receiveMessage() },
-    socketCall("Socket.receiveMultipart() async") { _ = try await $0.socket.receiveMultipart() },
-    socketCall("Socket.receiveMultipartMessages() async") { _ = try await $0.socket.receiveMultipartMessages() },
+    socketCall("Socket.recvAsync() async") { _ = try await $0.socket.recvAsync() },
+    socketCall("Socket.recvStringAsync() async") { _ = try await $0.socket.recvStringAsync() },
+    socketCall("Socket.recvIntAsync() async") { _ = try await $0.socket.recvIntAsync() },
+    socketCall("Socket.recvInt64Async() async") { _ = try await $0.socket.recvInt64Async() },
+    socketCall("Socket.recvMessageAsync() async") { _ = try await $0.socket.recvMessageAsync() },
+    socketCall("Socket.recvMultipartAsync() async") { _ = try await $0.socket.recvMultipartAsync() },
+    socketCall("Socket.recvMultipartMessagesAsync() async") { _ = try await $0.socket.recvMultipartMessagesAsync() },
     socketCall("Socket.sendAsync()") { try await $0.socket.sendAsync() },
     socketCall("Socket.sendAsync([UInt8])") { try await $0.socket.sendAsync([1] as [UInt8]) },
     socketCall("Socket.sendAsync(ContiguousBytes)") { try await $0.socket.sendAsync(Data([1])) },
@@ -806,15 +806,15 @@ enum MisuseMatrix {
       for try await _ in try $0.socket.monitor().events {}
     },
 
-    row("Socket.receive() async", .wrongType, "PUSH", on: .push, .zmq(.enotsup)) { _ = try await $0.socket.receive() },
-    row("Socket.receiveMessage() async", .wrongType, "PUB", on: .pub, .zmq(.enotsup)) {
-      _ = try await $0.socket.receiveMessage()
+    row("Socket.recvAsync() async", .wrongType, "PUSH", on: .push, .zmq(.enotsup)) { _ = try await $0.socket.recvAsync() },
+    row("Socket.recvMessageAsync() async", .wrongType, "PUB", on: .pub, .zmq(.enotsup)) {
+      _ = try await $0.socket.recvMessageAsync()
     },
-    row("Socket.receive() async", .wrongType, "REQ before a request", on: .req, .zmq(.efsm)) {
-      _ = try await $0.socket.receive()
+    row("Socket.recvAsync() async", .wrongType, "REQ before a request", on: .req, .zmq(.efsm)) {
+      _ = try await $0.socket.recvAsync()
     },
-    row("Socket.receive() async", .wrongType, "nothing arrives (rcvtimeo)", .zmq(.eagain)) {
-      _ = try await $0.socket.receive()
+    row("Socket.recvAsync() async", .wrongType, "nothing arrives (rcvtimeo)", .zmq(.eagain)) {
+      _ = try await $0.socket.recvAsync()
     },
     row("Socket.sendAsync(String)", .wrongType, "PULL", on: .pull, .zmq(.enotsup)) { try await $0.socket.sendAsync("x") },
     row("Socket.sendAsync(String)", .wrongType, "REQ sending twice", on: .req, .zmq(.efsm)) {
@@ -828,13 +828,13 @@ enum MisuseMatrix {
     row("Socket.messages (for try await)", .wrongType, "PUSH", on: .push, .zmq(.enotsup)) {
       for try await _ in $0.socket.messages {}
     },
-    row("Socket.receiveInt() async", .badInput, "3-byte message", .typed(MessageSizeError(expected: 4, received: 3))) {
+    row("Socket.recvIntAsync() async", .badInput, "3-byte message", .typed(MessageSizeError(expected: 4, received: 3))) {
       try $0.peer(.pair).send([1, 2, 3] as [UInt8])
-      _ = try await $0.socket.receiveInt()
+      _ = try await $0.socket.recvIntAsync()
     },
-    row("Socket.receiveInt64() async", .badInput, "empty message", .typed(MessageSizeError(expected: 8, received: 0))) {
+    row("Socket.recvInt64Async() async", .badInput, "empty message", .typed(MessageSizeError(expected: 8, received: 0))) {
       try $0.peer(.pair).send()
-      _ = try await $0.socket.receiveInt64()
+      _ = try await $0.socket.recvInt64Async()
     },
     row("Socket.sendMultipartAsync", .badInput, "no parts", .typed(MessageError.emptyMultipart)) {
       try await $0.socket.sendMultipartAsync([] as [String])

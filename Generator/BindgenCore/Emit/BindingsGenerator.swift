@@ -13,6 +13,9 @@ public struct GenerationContext: Sendable {
   /// How the option conformance suite exercises options; without it no
   /// conformance cases are emitted.
   public var conformance: ConformanceSpec?
+  /// What the runtime reaches through the availability shim; without it no
+  /// shim is emitted.
+  public var availability: AvailabilitySpec?
   /// Draft mode: draft items are emitted too.
   public var draft: Bool
   /// Where library files go, relative to the package root.
@@ -117,6 +120,9 @@ public struct BindingsGenerator {
     if let functions = context.functions,
        let wrappers = WrapperEmitter(context: context, functions: functions).emit(diagnostics: &diagnostics) {
       files.append(wrappers)
+    }
+    if let availability = context.availability {
+      files += AvailabilityEmitter(context: context, spec: availability).emit()
     }
     if let fixtures = context.fixtures {
       files += DoctestEmitter(context: context, examples: context.examples, fixtures: fixtures).emit(diagnostics: &diagnostics)

@@ -8,7 +8,8 @@ struct DoctestEmitter {
   let fixtures: FixtureSpec
 
   func emit(diagnostics: inout [Diagnostic]) -> [GeneratedFile] {
-    let byFile = Dictionary(grouping: examples, by: \.file)
+    // Examples marked draft need the draft API: only a --draft run emits them.
+    let byFile = Dictionary(grouping: examples.filter { context.draft || !$0.draftOnly }, by: \.file)
     return byFile.keys.sorted().map { file in emitFile(file, examples: byFile[file]!, diagnostics: &diagnostics) }
   }
 

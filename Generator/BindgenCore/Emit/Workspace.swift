@@ -22,6 +22,7 @@ public struct Workspace {
     context.fixtures = try loadFixtures()
     context.conformance = try loadConformance()
     context.functions = try loadFunctions()
+    context.availability = try AvailabilitySpec.load(from: url("spec/availability.yaml"))
     if documentation { context.examples = try loadExamples() }
     return context
   }

@@ -14,6 +14,9 @@ public struct DocExample: Sendable, Equatable {
   public var fixture: String?
   /// The code lines, as written.
   public var code: [String]
+  /// Marked `<!-- doctest: draft -->`: the example needs the draft API and
+  /// becomes a test only when generating with `--draft`.
+  public var draftOnly = false
 
   /// One expected output line: exact text, or a whole-line regular expression.
   public struct Expectation: Sendable, Equatable {
@@ -51,7 +54,7 @@ public enum DocCatalog {
     var section = (file as NSString).lastPathComponent.replacingOccurrences(of: ".md", with: "")
     var ordinals: [String: Int] = [:]
     var previous = ""
-    var current: (line: Int, fixture: String?, code: [String])?
+    var current: (line: Int, fixture: String?, draftOnly: Bool, code: [String])?
     var fence = ""
     var otherFence: String?
     for (index, line) in text.components(separatedBy: "\n").enumerated() {
@@ -60,9 +63,13 @@ public enum DocCatalog {
       if var open = current {
         if trimmed == fence {
           ordinals[section, default: 0] += 1
-          examples.append(DocExample(file: file, line: open.line, section: section, ordinal: ordinals[section]!,
-                                     fixture: open.fixture, code: open.code))
+          var example = DocExample(file: file, line: open.line, section: section, ordinal: ordinals[section]!,
+                                   fixture: open.fixture, code: open.code)
+          example.draftOnly = open.draftOnly
+          examples.append(example)
           current = nil
+          // An annotation belongs to one block only.
+          previous = ""
         } else {
           open.code.append(line)
           current = open
@@ -78,7 +85,7 @@ public enum DocCatalog {
         let marker = String(trimmed.prefix { $0 == "`" || $0 == "~" })
         let language = trimmed.dropFirst(marker.count).trimmingCharacters(in: .whitespaces)
         if language == "swift" {
-          current = (number + 1, try fixture(in: previous, file: file, line: number - 1), [])
+          current = (number + 1, try fixture(in: previous, file: file, line: number - 1), isDraftOnly(previous), [])
           fence = marker
         } else {
           otherFence = marker
@@ -106,13 +113,20 @@ public enum DocCatalog {
     guard body.hasPrefix("doctest:") else { return nil }
     var fixture: String?
     for setting in body.dropFirst("doctest:".count).split(separator: " ") {
+      if setting == "draft" { continue }
       let parts = setting.split(separator: "=", maxSplits: 1)
       guard parts.count == 2, parts[0] == "fixture" else {
-        throw Problem(file: file, line: number, message: "unknown doctest setting '\(setting)' (known: fixture=NAME)")
+        throw Problem(file: file, line: number, message: "unknown doctest setting '\(setting)' (known: fixture=NAME, draft)")
       }
       fixture = String(parts[1])
     }
     return fixture
+  }
+
+  /// Whether the annotation line before a fence says `draft`.
+  static func isDraftOnly(_ line: String) -> Bool {
+    guard line.hasPrefix("<!--"), line.hasSuffix("-->"), line.contains("doctest:") else { return false }
+    return line.dropFirst(4).dropLast(3).split(separator: " ").contains("draft")
   }
 
   /// Every example of the catalog at `directory` (relative to `root`), files in name order.

@@ -27,7 +27,7 @@ import Testing
     #expect(throws: DocCatalog.Problem(file: "x.md", line: 2, message: "```swift block is never closed")) {
       try DocCatalog.examples(in: "text\n```swift\nlet a = 1\n", file: "x.md")
     }
-    #expect(throws: DocCatalog.Problem(file: "x.md", line: 1, message: "unknown doctest setting 'fixtur=pair' (known: fixture=NAME)")) {
+    #expect(throws: DocCatalog.Problem(file: "x.md", line: 1, message: "unknown doctest setting 'fixtur=pair' (known: fixture=NAME, draft)")) {
       try DocCatalog.examples(in: "<!-- doctest: fixtur=pair -->\n```swift\n```\n", file: "x.md")
     }
   }
