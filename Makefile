@@ -118,7 +118,7 @@ check-generated: bootstrap
 # The generated files are left out: zmq-bindgen writes them, and check-generated holds them
 # to its output byte for byte. find, not a recursive run, so that nothing under .build is read.
 FORMAT_FILES = $(shell find Package.swift Sources Tests Generator Fuzz $(wildcard Examples) \
-  -name '*.swift' -not -path '*/Generated/*' -not -path '*/.build/*' | sort)
+  -name '*.swift' -not -path '*/Generated/*' -not -path '*/Fixtures/*' -not -path '*/.build/*' | sort)
 format:
 	$(SWIFT) format format --in-place --parallel $(FORMAT_FILES)
 format-check:

@@ -15,7 +15,7 @@ import PackageDescription
 let package = Package(
   name: "swift-zeromq",
   products: [
-    .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+    .library(name: "ZeroMQ", targets: ["ZeroMQ"])
   ],
   targets: [
     // MARK: The library
@@ -43,7 +43,8 @@ let package = Package(
     .executableTarget(name: "zmq-forwarder", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-subscriber", dependencies: ["ZeroMQ", "ExampleSupport"]),
     .executableTarget(name: "zmq-producer", dependencies: ["ZeroMQ", "ExampleSupport"]),
-    .testTarget(name: "ExampleTests", dependencies: ["zmq-forwarder", "zmq-subscriber", "zmq-producer", "zmq-lazy-pirate"]),
+    .testTarget(
+      name: "ExampleTests", dependencies: ["zmq-forwarder", "zmq-subscriber", "zmq-producer", "zmq-lazy-pirate"]),
 
     // MARK: Reliability programs: leak soak, million-message load, Lazy Pirate REQ/REP under faults
     .executableTarget(name: "zmq-soak", dependencies: ["ZeroMQ", "ExampleSupport"]),

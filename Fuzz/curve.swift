@@ -35,8 +35,9 @@ func checkKeyText(_ text: String) {
   switch (publicKey, secretKey) {
   case (.success(let key), .success(let secret)):
     require(key.bytes.count == 32 && key.z85 == text && secret.z85 == text, "a key does not re-encode to its text")
-    require(secret.description == "CurveSecretKey(<redacted>)" && secret.debugDescription == secret.description,
-            "a secret key shows itself")
+    require(
+      secret.description == "CurveSecretKey(<redacted>)" && secret.debugDescription == secret.description,
+      "a secret key shows itself")
     // Only valid secret keys reach libzmq; what comes back is a public key.
     do {
       let derived = try ZMQ.curvePublic(secretKey: text)
@@ -64,7 +65,8 @@ func checkKeyText(_ text: String) {
 func checkKeyBytes(_ bytes: [UInt8]) {
   let key = Result { () throws(CurveKeyError) in try CurvePublicKey(bytes: bytes) }
   let secret = Result { () throws(CurveKeyError) in try CurveSecretKey(bytes: bytes) }
-  let expected: Result<[UInt8], CurveKeyError> = bytes.count == 32 ? .success(bytes) : .failure(.wrongByteCount(bytes.count))
+  let expected: Result<[UInt8], CurveKeyError> =
+    bytes.count == 32 ? .success(bytes) : .failure(.wrongByteCount(bytes.count))
   require(key.map(\.bytes) == expected && secret.map(\.bytes) == expected, "wrong outcome for \(bytes.count) key bytes")
   if case .success(let key) = key {
     require(key.z85.count == 40, "a key's Z85 text is not 40 characters")

@@ -8,7 +8,9 @@ public func fuzzMacro(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   func tokens(_ line: Substring) -> [Token] {
     line.split(separator: " ").map { word in
       let s = String(word)
-      if let first = s.first, first.isNumber || first == "'" || first == "\"" { return Token(kind: .literal, spelling: s) }
+      if let first = s.first, first.isNumber || first == "'" || first == "\"" {
+        return Token(kind: .literal, spelling: s)
+      }
       if let first = s.first, first.isLetter || first == "_" { return Token(kind: .identifier, spelling: s) }
       return Token(kind: .punctuation, spelling: s)
     }

@@ -5,7 +5,9 @@
 public func fuzzManPage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
   let page = ManPageReader.read(text)
-  _ = OptionTableBuilder(socketSetPage: page, socketGetPage: page, contextSetPage: page, contextGetPage: page,
-                         header: nil, overrides: []).build()
+  _ = OptionTableBuilder(
+    socketSetPage: page, socketGetPage: page, contextSetPage: page, contextGetPage: page,
+    header: nil, overrides: []
+  ).build()
   return 0
 }

@@ -59,7 +59,9 @@ public func fuzzMonitor(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     second.withUnsafeBytes { b in Result { () throws(MonitorEventDecodingError) in try MonitorEvent.decode(a, b) } }
   }
   require(decoded == expected, "decode gave \(decoded), expected \(expected)")
-  let generic = Result { () throws(MonitorEventDecodingError) in try MonitorEvent.decode(first: first, second: Data(second)) }
+  let generic = Result { () throws(MonitorEventDecodingError) in
+    try MonitorEvent.decode(first: first, second: Data(second))
+  }
   require(generic == decoded, "decode(first:second:) gave \(generic), the raw decoder \(decoded)")
   switch decoded {
   case .success(let event):

@@ -11,7 +11,8 @@
 //    byteCountNotMultipleOf4; a multiple of 4 gives 5 characters per 4 bytes
 //    of the alphabet, which decode to the same bytes.
 
-let z85Alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#".unicodeScalars)
+let z85Alphabet = Array(
+  "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#".unicodeScalars)
 
 /// The outcome the Z85 rules predict for `text`.
 func expectedZ85(_ text: String) -> Result<[UInt8], Z85Error> {
@@ -57,13 +58,15 @@ public func fuzzZ85(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
   let encoded = Result { () throws(Z85Error) in try Z85.encode(bytes) }
   if bytes.count % 4 != 0 {
-    require(encoded == .failure(.byteCountNotMultipleOf4(bytes.count)), "encode of \(bytes.count) bytes gave \(encoded)")
+    require(
+      encoded == .failure(.byteCountNotMultipleOf4(bytes.count)), "encode of \(bytes.count) bytes gave \(encoded)")
   }
   let whole = Array(bytes.prefix(bytes.count / 4 * 4))
   switch Result(catching: { () throws(Z85Error) in try Z85.encode(whole) }) {
   case .success(let text):
     require(text.count == whole.count / 4 * 5, "\(whole.count) bytes encoded as \(text.count) characters")
-    require(text.unicodeScalars.allSatisfy { z85Alphabet.contains($0) }, "encode wrote a character outside the alphabet")
+    require(
+      text.unicodeScalars.allSatisfy { z85Alphabet.contains($0) }, "encode wrote a character outside the alphabet")
     let back = Result { () throws(Z85Error) in try Z85.decode(text) }
     require(back == .success(whole), "encode→decode changed \(whole) into \(back)")
   case .failure(let error):

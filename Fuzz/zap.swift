@@ -52,8 +52,10 @@ func expectedRequest(_ frames: [[UInt8]]) -> Result<ZAPRequest, ZAPRequestError>
 
 /// The frames of a request, as a ZAP client (libzmq) sends them.
 func requestFrames(_ request: ZAPRequest) -> [[UInt8]] {
-  var frames = [ZAPRequest.version, request.requestId, Array(request.domain.utf8), Array(request.address.utf8),
-                request.identity]
+  var frames = [
+    ZAPRequest.version, request.requestId, Array(request.domain.utf8), Array(request.address.utf8),
+    request.identity,
+  ]
   switch request.credentials {
   case .null: frames.append(Array("NULL".utf8))
   case .plain(let username, let password): frames += [Array("PLAIN".utf8), Array(username.utf8), password]
@@ -69,7 +71,8 @@ func checkDecision(_ request: ZAPRequest) {
   let credentialsAllowed: Bool
   switch request.credentials {
   case .null: credentialsAllowed = true
-  case .plain(let username, let password): credentialsAllowed = username == "alice" && password == Array("s3cret-pass".utf8)
+  case .plain(let username, let password):
+    credentialsAllowed = username == "alice" && password == Array("s3cret-pass".utf8)
   case .curve(let key): credentialsAllowed = key == validKey
   case .gssapi: credentialsAllowed = false
   }

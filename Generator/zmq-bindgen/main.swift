@@ -87,7 +87,10 @@ struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Fail when the committed generated files or option table differ from what would be written now.")
   @OptionGroup var options: CommonOptions
-  @Option(help: "Where libzmq's man pages are (default: \(SpecSync.defaultManDirectory); the table check is skipped when the default has none).")
+  @Option(
+    help:
+      "Where libzmq's man pages are (default: \(SpecSync.defaultManDirectory); the table check is skipped when the default has none)."
+  )
   var manDirectory: String?
 
   func run() throws {
@@ -99,10 +102,13 @@ struct Check: ParsableCommand {
     // without man pages there is nothing to compare it with.
     do {
       let (table, _) = try SpecSync.build(
-        manDirectory: manDirectory ?? SpecSync.defaultManDirectory, header: model, overrides: try options.workspace.loadOptionOverrides())
+        manDirectory: manDirectory ?? SpecSync.defaultManDirectory, header: model,
+        overrides: try options.workspace.loadOptionOverrides())
       let committed = try String(contentsOf: options.workspace.url(OptionTableFile.path), encoding: .utf8)
       if OptionTableFile.render(table) != committed {
-        problems.append("stale: \(OptionTableFile.path) (the installed man pages or the overrides changed; run `zmq-bindgen spec sync`)")
+        problems.append(
+          "stale: \(OptionTableFile.path) (the installed man pages or the overrides changed; run `zmq-bindgen spec sync`)"
+        )
       }
     } catch let error as ManPageError where manDirectory == nil {
       print("zmq-bindgen check: \(OptionTableFile.path) not compared with the man pages (skipped: \(error))")
@@ -122,27 +128,32 @@ struct Spec: ParsableCommand {
 
   struct Sync: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Rewrite spec/derived/options.yaml from libzmq's installed man pages, zmq.h and spec/option-overrides.yaml.")
+      abstract:
+        "Rewrite spec/derived/options.yaml from libzmq's installed man pages, zmq.h and spec/option-overrides.yaml.")
     @OptionGroup var options: CommonOptions
     @Option(help: "Where libzmq's man pages are.") var manDirectory = SpecSync.defaultManDirectory
     @Option(
       name: .customLong("docs"),
-      help: "Read the AsciiDoc sources of a libzmq source tree's doc/ folder (zmq_setsockopt.txt or .adoc, …) instead of the man pages.")
+      help:
+        "Read the AsciiDoc sources of a libzmq source tree's doc/ folder (zmq_setsockopt.txt or .adoc, …) instead of the man pages."
+    )
     var docsDirectory: String?
 
     func run() throws {
       let header = try options.parseHeader()
       let overrides = try options.workspace.loadOptionOverrides()
-      let (table, diagnostics) = try docsDirectory.map {
-        try SpecSync.build(docsDirectory: $0, header: header, overrides: overrides)
-      } ?? SpecSync.build(manDirectory: manDirectory, header: header, overrides: overrides)
+      let (table, diagnostics) =
+        try docsDirectory.map {
+          try SpecSync.build(docsDirectory: $0, header: header, overrides: overrides)
+        } ?? SpecSync.build(manDirectory: manDirectory, header: header, overrides: overrides)
       report(diagnostics)
       let target = options.workspace.url(OptionTableFile.path)
       let text = OptionTableFile.render(table)
       if (try? String(contentsOf: target, encoding: .utf8)) == text {
         print("zmq-bindgen spec sync: \(OptionTableFile.path) unchanged (\(table.rows.count) options)")
       } else {
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+          at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: target, atomically: true, encoding: .utf8)
         print("zmq-bindgen spec sync: \(OptionTableFile.path) written (\(table.rows.count) options)")
       }

@@ -5,7 +5,6 @@
 import Dispatch
 import ZeroMQ
 
-
 /// One command-line program of the example: its name and usage text.
 public struct ExampleTool: Sendable {
   public let name: String

@@ -57,7 +57,8 @@ public struct SocketMessages<Element>: AsyncSequence {
     /// The next message, or `nil` once the socket is closed or its context
     /// is shut down. Runs on the caller's executor.
     nonisolated(nonsending)
-    public mutating func next() async throws -> Element? {
+      public mutating func next() async throws -> Element?
+    {
       guard !finished else { return nil }
       do {
         let socket = self.socket, receive = self.receive

@@ -200,7 +200,8 @@ public struct CurveCertificate: Hashable, Sendable, CustomStringConvertible {
   /// public key and metadata are written (what peers may see).
   public func encoded(includingSecretKey: Bool = false) -> String {
     let secret = includingSecretKey ? secretKey : nil
-    var text = secret == nil ? "# A CURVE public certificate\n" : "# A CURVE secret certificate: keep this file private\n"
+    var text =
+      secret == nil ? "# A CURVE public certificate\n" : "# A CURVE secret certificate: keep this file private\n"
     text += "metadata\n"
     for name in metadata.keys.sorted() {
       text += "    \(name) = \"\(metadata[name]!)\"\n"
@@ -221,8 +222,9 @@ public struct CurveCertificate: Hashable, Sendable, CustomStringConvertible {
   public func write(to path: String, includingSecretKey: Bool = false) throws(CurveCertificateError) {
     let secret = includingSecretKey && secretKey != nil
     let attributes: [FileAttributeKey: Any] = [.posixPermissions: secret ? 0o600 : 0o644]
-    guard FileManager.default.createFile(
-      atPath: path, contents: Data(encoded(includingSecretKey: includingSecretKey).utf8), attributes: attributes)
+    guard
+      FileManager.default.createFile(
+        atPath: path, contents: Data(encoded(includingSecretKey: includingSecretKey).utf8), attributes: attributes)
     else {
       throw CurveCertificateError(path: path, problem: "cannot be written")
     }

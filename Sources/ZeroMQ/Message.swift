@@ -25,7 +25,8 @@ public enum MessageError: Error, Hashable, Sendable, CustomStringConvertible {
 /// with a ZeroMQ handshake (`tcp://`, `ipc://`; never `inproc://`). Which
 /// ones exist depends on the transport, the peer and the security
 /// mechanism; a property that is not there reads as `nil`.
-public struct MessageProperty: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct MessageProperty: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible
+{
   /// The property's name as libzmq spells it, e.g. `"Peer-Address"`.
   public let rawValue: String
 
@@ -262,7 +263,9 @@ public final class Message {
   }
 
   /// Sets up `raw` as a message holding a copy of `buffer`'s bytes.
-  static func initialize(_ raw: UnsafeMutablePointer<zmq_msg_t>, copying buffer: UnsafeRawBufferPointer) throws(ZMQError) {
+  static func initialize(_ raw: UnsafeMutablePointer<zmq_msg_t>, copying buffer: UnsafeRawBufferPointer)
+    throws(ZMQError)
+  {
     try CallFunnel.check(zmq_msg_init_size(raw, buffer.count))
     if let base = buffer.baseAddress, buffer.count > 0 {
       zmq_msg_data(raw).copyMemory(from: base, byteCount: buffer.count)

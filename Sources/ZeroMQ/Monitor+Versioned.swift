@@ -35,7 +35,8 @@ public struct VersionedMonitorEvent: Sendable, Equatable, CustomStringConvertibl
   }
 
   public var description: String {
-    let name = monitorEvent.flatMap { event in MonitorEvents.allNamed.first { $0.value == event }?.name }
+    let name =
+      monitorEvent.flatMap { event in MonitorEvents.allNamed.first { $0.value == event }?.name }
       ?? "0x" + String(event, radix: 16)
     return "\(name) \(localEndpoint) -> \(remoteEndpoint) \(values)"
   }
@@ -49,15 +50,17 @@ public struct VersionedMonitorEvent: Sendable, Equatable, CustomStringConvertibl
       return frame.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     }
     guard frames.count >= 4, let event = integer(frames[0]), let count = integer(frames[1]),
-          count <= UInt64(frames.count - 4), frames.count == 4 + Int(count) else { return nil }
+      count <= UInt64(frames.count - 4), frames.count == 4 + Int(count)
+    else { return nil }
     var values: [UInt64] = []
     for index in 0..<Int(count) {
       guard let value = integer(frames[2 + index]) else { return nil }
       values.append(value)
     }
-    return VersionedMonitorEvent(event: event, values: values,
-                                 localEndpoint: String(decoding: frames[2 + Int(count)], as: UTF8.self),
-                                 remoteEndpoint: String(decoding: frames[3 + Int(count)], as: UTF8.self))
+    return VersionedMonitorEvent(
+      event: event, values: values,
+      localEndpoint: String(decoding: frames[2 + Int(count)], as: UTF8.self),
+      remoteEndpoint: String(decoding: frames[3 + Int(count)], as: UTF8.self))
   }
 }
 
@@ -74,7 +77,9 @@ extension Socket {
   /// - Throws: ``ZMQError/enotsup`` when the binding has no draft API (see
   ///   `ZMQ.Available.versionedMonitor`), ``ZMQError/einval`` for event
   ///   bits libzmq does not know, ``ZMQError/enotsock`` after `close()`.
-  public func monitorVersioned(events: UInt64 = UInt64(UInt32(bitPattern: MonitorEvents.all.rawValue))) throws -> sending Socket {
+  public func monitorVersioned(events: UInt64 = UInt64(UInt32(bitPattern: MonitorEvents.all.rawValue))) throws
+    -> sending Socket
+  {
     let pointer = try livePointer()
     let number = Self.versionedMonitorCounter.add(1, ordering: .relaxed).newValue
     let endpoint = "inproc://swift-zeromq.monitor-v2.\(number)"

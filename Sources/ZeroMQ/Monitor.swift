@@ -82,7 +82,9 @@ public struct MonitorEvent: Hashable, Sendable, CustomStringConvertible {
   /// `errno` code (`.connectDelayed`, `.bindFailed`, `.acceptFailed`,
   /// `.closeFailed`, `.handshakeFailedNoDetail`); `nil` for the others.
   public var error: ZMQError? {
-    let withErrno: MonitorEvents = [.connectDelayed, .bindFailed, .acceptFailed, .closeFailed, .handshakeFailedNoDetail]
+    let withErrno: MonitorEvents = [
+      .connectDelayed, .bindFailed, .acceptFailed, .closeFailed, .handshakeFailedNoDetail,
+    ]
     return withErrno.contains(event) ? ZMQError(code: value) : nil
   }
 
@@ -348,7 +350,8 @@ public final class SocketMonitor {
       /// closed, or its context was shut down. Runs on the caller's
       /// executor.
       nonisolated(nonsending)
-      public mutating func next() async throws -> MonitorEvent? {
+        public mutating func next() async throws -> MonitorEvent?
+      {
         let monitor = self.monitor
         while !monitor.stopped && !monitor.terminated && !monitor.closed {
           let event: MonitorEvent

@@ -74,8 +74,10 @@ public struct ProxyStatistics: Hashable, Sendable, CustomStringConvertible {
       guard frame.count == 8 else { throw .wrongFrameSize(frame: index, size: frame.count) }
       values.append(frame.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
     }
-    frontend = Traffic(messagesReceived: values[0], bytesReceived: values[1], messagesSent: values[2], bytesSent: values[3])
-    backend = Traffic(messagesReceived: values[4], bytesReceived: values[5], messagesSent: values[6], bytesSent: values[7])
+    frontend = Traffic(
+      messagesReceived: values[0], bytesReceived: values[1], messagesSent: values[2], bytesSent: values[3])
+    backend = Traffic(
+      messagesReceived: values[4], bytesReceived: values[5], messagesSent: values[6], bytesSent: values[7])
   }
 
   /// For example `frontend: 2 in (10 B), 0 out (0 B); backend: 0 in (0 B), 2 out (10 B)`.

@@ -69,7 +69,8 @@ extension Socket {
   /// attempt is made here, inlined into the public method, so a call that
   /// does not have to wait costs no further async frame.
   @inline(__always)
-  nonisolated(nonsending) func untilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R {
+  nonisolated(nonsending) func untilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R
+  {
     try Task.checkCancellation()
     if let result = try attempt() { return finished(result) }
     return try await waitUntilReady(direction, attempt)
@@ -80,7 +81,9 @@ extension Socket {
   /// never suspends and throws ``ZMQError/eagain`` when the part cannot be
   /// queued now.
   @inline(__always)
-  nonisolated(nonsending) func sendUntilReady(_ flags: SendFlags, _ send: (SendFlags) throws -> Int?) async throws -> Int {
+  nonisolated(nonsending) func sendUntilReady(_ flags: SendFlags, _ send: (SendFlags) throws -> Int?) async throws
+    -> Int
+  {
     let attemptFlags = flags.union(.dontWait)
     guard flags.contains(.dontWait) else {
       return try await untilReady(.send) { try send(attemptFlags) }
@@ -107,7 +110,8 @@ extension Socket {
   /// The part of ``untilReady(_:_:)`` that waits: check `ZMQ_EVENTS`,
   /// suspend on the descriptor, try again.
   nonisolated(nonsending)
-  private func waitUntilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R {
+    private func waitUntilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R
+  {
     var deadline: ContinuousClock.Instant??  // outer nil: not read yet
     while true {
       if let result = try attempt() { return finished(result) }

@@ -135,7 +135,9 @@ extension Socket {
   /// - Throws: what the encoder throws (nothing is sent then), and the
   ///   errors of sending.
   @discardableResult
-  public func send<T: Encodable>(encoding value: T, using encoder: some MessageEncoder = JSONEncoder(), flags: SendFlags = [])
+  public func send<T: Encodable>(
+    encoding value: T, using encoder: some MessageEncoder = JSONEncoder(), flags: SendFlags = []
+  )
     throws -> Int?
   {
     let data = try encoder.encode(value)
@@ -159,7 +161,9 @@ extension Socket {
   /// - Throws: ``MessageDecodingError`` when the message is not a `type`
   ///   (the message is consumed and the socket stays usable), and the
   ///   errors of ``recv(flags:)``.
-  public func recv<T: Decodable>(decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder(), flags: RecvFlags = [])
+  public func recv<T: Decodable>(
+    decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder(), flags: RecvFlags = []
+  )
     throws -> T?
   {
     try withReceivedPart(flags: flags) { bytes in try decoder.decodeMessage(type, from: bytes, part: nil) }
@@ -171,14 +175,18 @@ extension Socket {
   ///
   /// - Throws: ``ZMQError/eagain`` when `.rcvtimeo` expired, and the errors
   ///   of ``recv(decoding:using:flags:)``.
-  public func receive<T: Decodable>(decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder()) throws -> T {
+  public func receive<T: Decodable>(decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder()) throws
+    -> T
+  {
     guard let value = try recv(decoding: type, using: decoder) else { throw ZMQError.eagain }
     return value
   }
 
   /// Receives and decodes one message part if one is waiting, without
   /// waiting: `nil` when nothing was queued.
-  public func tryReceive<T: Decodable>(decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder()) throws -> T? {
+  public func tryReceive<T: Decodable>(decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder()) throws
+    -> T?
+  {
     try recv(decoding: type, using: decoder, flags: .dontWait)
   }
 
@@ -214,7 +222,8 @@ extension Socket {
     return try decodeParts(parts, as: type, using: decoder)
   }
 
-  func decodeParts<T: Decodable>(_ parts: [[UInt8]], as type: T.Type, using decoder: some MessageDecoder) throws -> [T] {
+  func decodeParts<T: Decodable>(_ parts: [[UInt8]], as type: T.Type, using decoder: some MessageDecoder) throws -> [T]
+  {
     try parts.enumerated().map { index, part in
       try part.withUnsafeBytes { try decoder.decodeMessage(type, from: $0, part: index) }
     }
@@ -239,9 +248,10 @@ extension Socket {
   ///   errors of the other async sends.
   @discardableResult
   nonisolated(nonsending)
-  public func sendAsync<T: Encodable>(
-    encoding value: T, using encoder: some MessageEncoder = JSONEncoder(), flags: SendFlags = []
-  ) async throws -> Int {
+    public func sendAsync<T: Encodable>(
+      encoding value: T, using encoder: some MessageEncoder = JSONEncoder(), flags: SendFlags = []
+    ) async throws -> Int
+  {
     let data = try encoder.encode(value)
     return try await sendAsync(data, flags: flags)
   }
@@ -253,7 +263,8 @@ extension Socket {
   ///   (it is consumed; the socket stays usable), `CancellationError`, and
   ///   the errors of the other async receives.
   nonisolated(nonsending)
-  public func recvAsync<T: Decodable>(decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder()) async throws
+    public func recvAsync<T: Decodable>(decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder())
+    async throws
     -> T
   {
     let message = try await recvMessageAsync()
@@ -268,9 +279,10 @@ extension Socket {
   ///   async sends.
   @discardableResult
   nonisolated(nonsending)
-  public func sendMultipartAsync<Values: Sequence>(
-    encoding values: Values, using encoder: some MessageEncoder = JSONEncoder(), flags: SendFlags = []
-  ) async throws -> Int where Values.Element: Encodable {
+    public func sendMultipartAsync<Values: Sequence>(
+      encoding values: Values, using encoder: some MessageEncoder = JSONEncoder(), flags: SendFlags = []
+    ) async throws -> Int where Values.Element: Encodable
+  {
     let parts = try values.map { try encoder.encode($0) }
     return try await sendMultipartAsync(parts, flags: flags)
   }
@@ -282,9 +294,10 @@ extension Socket {
   ///   a `type` (the whole message is consumed), and the errors of the
   ///   other async receives.
   nonisolated(nonsending)
-  public func recvMultipartAsync<T: Decodable>(
-    decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder()
-  ) async throws -> [T] {
+    public func recvMultipartAsync<T: Decodable>(
+      decoding type: T.Type, using decoder: some MessageDecoder = JSONDecoder()
+    ) async throws -> [T]
+  {
     let parts = try await recvMultipartAsync()
     return try decodeParts(parts, as: type, using: decoder)
   }

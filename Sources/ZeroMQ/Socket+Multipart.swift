@@ -179,7 +179,8 @@ extension Socket {
   /// - Throws: the errors of ``recv(flags:)``.
   public func recvMultipart(flags: RecvFlags = []) throws -> [[UInt8]]? {
     let pointer = try handle.pointer()
-    return try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { (storage) throws(ZMQError) -> [[UInt8]]? in
+    return try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) {
+      (storage) throws(ZMQError) -> [[UInt8]]? in
       let message = storage.baseAddress!
       zmq_msg_init(message)  // cannot fail
       defer { zmq_msg_close(message) }
@@ -193,7 +194,9 @@ extension Socket {
         let count = zmq_msg_size(message)
         parts.append(
           [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: zmq_msg_data(message), byteCount: count) }
+            if count > 0 {
+              UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: zmq_msg_data(message), byteCount: count)
+            }
             initialized = count
           })
         partFlags.remove(.dontWait)

@@ -91,7 +91,8 @@ extension Socket {
   /// reported to `body`. With `exactSize`, only that size is offered (CURVE
   /// keys: 32 bytes gives binary, 41 gives Z85 text); otherwise the buffer
   /// grows on `EINVAL` up to ``maximumOptionSize``.
-  func getOption<R>(_ option: Int32, exactSize: Int? = nil, _ body: (UnsafeRawBufferPointer) -> R) throws(ZMQError) -> R {
+  func getOption<R>(_ option: Int32, exactSize: Int? = nil, _ body: (UnsafeRawBufferPointer) -> R) throws(ZMQError) -> R
+  {
     let pointer = try livePointer()
     var capacity = exactSize ?? 256
     while true {
@@ -290,7 +291,8 @@ extension Socket {
     case (_, .int(let value)): try setOption(option, integer: value)
     case (_, .int64(let value)): try setOption(option, integer: value)
     case (_, .uint64(let value)): try setOption(option, integer: value)
-    case (_, .string(let value)): try setOption(option, string: value, readBack: ZMQ.socketOptionKinds[option] == .string)
+    case (_, .string(let value)):
+      try setOption(option, string: value, readBack: ZMQ.socketOptionKinds[option] == .string)
     case (_, .bytes(let value)): try setOption(option, bytes: value)
     }
   }

@@ -45,7 +45,8 @@ extension Socket {
   ///   when every port tried was taken; any other error of ``bind(_:)``
   ///   (for example ``ZMQError/enodev`` for an unknown interface) at once.
   @discardableResult
-  public func bindToRandomPort(_ address: String, in range: ClosedRange<Int> = 49152...65535, maxTries: Int = 100) throws
+  public func bindToRandomPort(_ address: String, in range: ClosedRange<Int> = 49152...65535, maxTries: Int = 100)
+    throws
     -> Int
   {
     _ = try livePointer()

@@ -171,7 +171,8 @@ public final class ThreadProxy: Sendable {
           try control.connect(endpoint)
           ready.set(.success(()))
           result = Result {
-            try ZMQ.proxySteerable(frontend: frontendSocket, backend: backendSocket, capture: captureSocket, control: control)
+            try ZMQ.proxySteerable(
+              frontend: frontendSocket, backend: backendSocket, capture: captureSocket, control: control)
           }
         } catch {
           ready.set(.failure(error))

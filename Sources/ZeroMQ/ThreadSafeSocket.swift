@@ -134,7 +134,9 @@ public final class ThreadSafeSocket: Sendable {
   ///   - flags: `.dontWait` to return `nil` instead of waiting.
   /// - Returns: the bytes sent, `nil` when `.dontWait` would block.
   @discardableResult
-  public func send(_ bytes: [UInt8], routingId: UInt32? = nil, group: String? = nil, flags: SendFlags = []) throws -> Int? {
+  public func send(_ bytes: [UInt8], routingId: UInt32? = nil, group: String? = nil, flags: SendFlags = []) throws
+    -> Int?
+  {
     let pointer = try live()
     let message = try Message(bytes)
     if let routingId { try message.setRoutingId(routingId) }
@@ -147,7 +149,9 @@ public final class ThreadSafeSocket: Sendable {
 
   /// Sends a string as UTF-8, as the bytes overload does.
   @discardableResult
-  public func send(_ string: String, routingId: UInt32? = nil, group: String? = nil, flags: SendFlags = []) throws -> Int? {
+  public func send(_ string: String, routingId: UInt32? = nil, group: String? = nil, flags: SendFlags = []) throws
+    -> Int?
+  {
     try send(Array(string.utf8), routingId: routingId, group: group, flags: flags)
   }
 
@@ -164,8 +168,9 @@ public final class ThreadSafeSocket: Sendable {
     guard received != nil else { return nil }
     let routingId = try message.routingId
     let group = try message.group
-    return ThreadSafeMessage(bytes: message.withUnsafeBytes { Array($0) }, routingId: routingId == 0 ? nil : routingId,
-                             group: group.isEmpty ? nil : group)
+    return ThreadSafeMessage(
+      bytes: message.withUnsafeBytes { Array($0) }, routingId: routingId == 0 ? nil : routingId,
+      group: group.isEmpty ? nil : group)
   }
 }
 

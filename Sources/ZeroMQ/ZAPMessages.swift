@@ -180,7 +180,8 @@ public struct ZAPRequest: Hashable, Sendable, CustomStringConvertible {
     default:
       throw .unknownMechanism(mechanism)
     }
-    return ZAPRequest(requestId: frames[1], domain: domain, address: address, identity: frames[4], credentials: credentials)
+    return ZAPRequest(
+      requestId: frames[1], domain: domain, address: address, identity: frames[4], credentials: credentials)
   }
 }
 

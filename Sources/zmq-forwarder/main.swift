@@ -13,21 +13,23 @@
 import ExampleSupport
 import ZeroMQ
 
-let tool = ExampleTool(name: "zmq-forwarder", usage: """
-  usage: zmq-forwarder [--frontend ENDPOINT] [--backend ENDPOINT] [--count N]
+let tool = ExampleTool(
+  name: "zmq-forwarder",
+  usage: """
+    usage: zmq-forwarder [--frontend ENDPOINT] [--backend ENDPOINT] [--count N]
 
-  Receives messages on a PULL socket bound to the frontend endpoint and
-  publishes each one on a PUB socket bound to the backend endpoint, printing
-  Forwarded "<message>" for every message.
+    Receives messages on a PULL socket bound to the frontend endpoint and
+    publishes each one on a PUB socket bound to the backend endpoint, printing
+    Forwarded "<message>" for every message.
 
-  options:
-    --frontend ENDPOINT  where producers connect (default: tcp://*:5555)
-    --backend ENDPOINT   where subscribers connect (default: tcp://*:5556)
-    --count N            exit after forwarding N messages
-                         (default: run until SIGINT or SIGTERM)
-    -h, --help           show this help
+    options:
+      --frontend ENDPOINT  where producers connect (default: tcp://*:5555)
+      --backend ENDPOINT   where subscribers connect (default: tcp://*:5556)
+      --count N            exit after forwarding N messages
+                           (default: run until SIGINT or SIGTERM)
+      -h, --help           show this help
 
-  """)
+    """)
 
 /// What the command line asked for.
 struct Options {

@@ -25,40 +25,41 @@ import Dispatch
 import ExampleSupport
 import ZeroMQ
 
+let tool = ExampleTool(
+  name: "zmq-lazy-pirate",
+  usage: """
+    usage: zmq-lazy-pirate client [--connect ENDPOINT] [--requests N] [--timeout MS]
+                                  [--retries N] [--interval MS]
+           zmq-lazy-pirate server [--bind ENDPOINT] [--crash-after N]
+                                  [--slow-every N] [--slow-ms MS] [--wrong-every N]
+                                  [--idle-exit MS]
 
-let tool = ExampleTool(name: "zmq-lazy-pirate", usage: """
-  usage: zmq-lazy-pirate client [--connect ENDPOINT] [--requests N] [--timeout MS]
-                                [--retries N] [--interval MS]
-         zmq-lazy-pirate server [--bind ENDPOINT] [--crash-after N]
-                                [--slow-every N] [--slow-ms MS] [--wrong-every N]
-                                [--idle-exit MS]
+    client: sends requests 1...N on a REQ socket and waits for each reply; when
+    none comes within the timeout it reopens the socket and resends, up to the
+    retry budget, then gives up and exits 1. Exits 0 when every request was
+    answered with its own number.
 
-  client: sends requests 1...N on a REQ socket and waits for each reply; when
-  none comes within the timeout it reopens the socket and resends, up to the
-  retry budget, then gives up and exits 1. Exits 0 when every request was
-  answered with its own number.
+      --connect ENDPOINT  the server (default: tcp://localhost:5555)
+      --requests N        how many requests to send (default: 10)
+      --timeout MS        how long to wait for each reply (default: 2500)
+      --retries N         retries per request before giving up (default: 3)
+      --interval MS       pause between answered requests (default: 0)
 
-    --connect ENDPOINT  the server (default: tcp://localhost:5555)
-    --requests N        how many requests to send (default: 10)
-    --timeout MS        how long to wait for each reply (default: 2500)
-    --retries N         retries per request before giving up (default: 3)
-    --interval MS       pause between answered requests (default: 0)
+    server: answers every request on a REP socket with the request's body,
+    until SIGINT or SIGTERM (exit 0).
 
-  server: answers every request on a REP socket with the request's body,
-  until SIGINT or SIGTERM (exit 0).
+      --bind ENDPOINT     where clients connect (default: tcp://*:5555)
+      --crash-after N     exit at once with status 3 on request N+1, without
+                          replying (a simulated crash)
+      --slow-every N      take --slow-ms before replying to every Nth request
+      --slow-ms MS        the delay of a slow reply (default: 3000)
+      --wrong-every N     answer every Nth request with the previous number,
+                          a reply to another request (the client must reject it)
+      --idle-exit MS      exit 0 after MS without a request (default: never)
 
-    --bind ENDPOINT     where clients connect (default: tcp://*:5555)
-    --crash-after N     exit at once with status 3 on request N+1, without
-                        replying (a simulated crash)
-    --slow-every N      take --slow-ms before replying to every Nth request
-    --slow-ms MS        the delay of a slow reply (default: 3000)
-    --wrong-every N     answer every Nth request with the previous number,
-                        a reply to another request (the client must reject it)
-    --idle-exit MS      exit 0 after MS without a request (default: never)
+      -h, --help          show this help
 
-    -h, --help          show this help
-
-  """)
+    """)
 
 /// How often a waiting server wakes up to check its idle time.
 let serverPollMilliseconds: Int32 = 200
@@ -76,12 +77,16 @@ func nowMilliseconds() -> Int64 {
 }
 
 func nonNegative(_ text: String, flag: String) -> Int32 {
-  guard let value = Int32(text), value >= 0 else { tool.usageError("\(flag) needs a whole number ≥ 0, not \"\(text)\"") }
+  guard let value = Int32(text), value >= 0 else {
+    tool.usageError("\(flag) needs a whole number ≥ 0, not \"\(text)\"")
+  }
   return value
 }
 
 func milliseconds(_ text: String, flag: String) -> Int32 {
-  guard let value = Int32(text), value > 0 else { tool.usageError("\(flag) needs a positive number of milliseconds, not \"\(text)\"") }
+  guard let value = Int32(text), value > 0 else {
+    tool.usageError("\(flag) needs a positive number of milliseconds, not \"\(text)\"")
+  }
   return value
 }
 
@@ -97,12 +102,12 @@ struct ClientOptions {
 
 /// What happened during a client run; printed as the summary.
 struct ClientTally {
-  var requests = 0   // requests started (each counted once, however often sent)
-  var sends = 0      // sends, retries included
-  var retries = 0    // resends after a timeout or a rejected reply
-  var replies = 0    // replies accepted (one per answered request)
-  var rejected = 0   // replies whose body was not the request's number
-  var reconnects = 0 // sockets closed and opened again
+  var requests = 0  // requests started (each counted once, however often sent)
+  var sends = 0  // sends, retries included
+  var retries = 0  // resends after a timeout or a rejected reply
+  var replies = 0  // replies accepted (one per answered request)
+  var rejected = 0  // replies whose body was not the request's number
+  var reconnects = 0  // sockets closed and opened again
 
   var line: String {
     "summary: requests=\(requests) sends=\(sends) retries=\(retries) replies=\(replies) rejected=\(rejected) reconnects=\(reconnects)"

@@ -25,7 +25,6 @@ import Synchronization
 import ExampleSupport
 import ZeroMQ
 
-
 /// How long any single receive or send may wait.
 let timeout: Int32 = 10_000
 /// The sequence number of a publisher's probe (never a data message).
@@ -363,7 +362,9 @@ guard count >= 1, pipes >= 1, pipes <= 64 else { usage() }
 /// code, so that its values are released before exit and LeakSanitizer,
 /// when the program runs under it, reports only what outlives them.)
 func runAll(count: Int, pipes: Int, only: [String]) async -> Int32 {
-  print("zmq-load: libzmq \(ZMQ.version().map(String.init).joined(separator: ".")), \(count) messages per scenario, \(pipes) pipes")
+  print(
+    "zmq-load: libzmq \(ZMQ.version().map(String.init).joined(separator: ".")), \(count) messages per scenario, \(pipes) pipes"
+  )
   print("scenario              messages       bytes  seconds       msg/s  result")
   var anyFailed = false
   for scenario in allScenarios where only.isEmpty || only.contains(scenario.name) {

@@ -6,7 +6,6 @@ import Dispatch
 import ExampleSupport
 import ZeroMQ
 
-
 /// Microseconds on the monotonic clock, like libzmq's `zmq_stopwatch_start`.
 @inline(__always)
 func nowMicroseconds() -> UInt64 {
@@ -70,10 +69,12 @@ struct WorkerThread {
 
   init(_ run: @escaping @Sendable () -> Void) {
     let body = Unmanaged.passRetained(Body(run)).toOpaque()
-    let result = pthread_create(&thread, nil, { argument in
-      Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue().run()
-      return nil
-    }, body)
+    let result = pthread_create(
+      &thread, nil,
+      { argument in
+        Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue().run()
+        return nil
+      }, body)
     if result != 0 { fail("pthread_create failed: \(result)") }
   }
 

@@ -28,7 +28,6 @@
 import ExampleSupport
 import ZeroMQ
 
-
 let tools = ["local_thr", "remote_thr", "local_lat", "remote_lat", "inproc_thr", "inproc_lat"]
 nonisolated(unsafe) let apis: [String: any PerfAPI.Type] = [
   "message": MessageAPI.self,

@@ -14,23 +14,25 @@
 import ExampleSupport
 import ZeroMQ
 
-let tool = ExampleTool(name: "zmq-producer", usage: """
-  usage: zmq-producer [--connect ENDPOINT] [--linger MS] [--stdin] [--] MESSAGE...
+let tool = ExampleTool(
+  name: "zmq-producer",
+  usage: """
+    usage: zmq-producer [--connect ENDPOINT] [--linger MS] [--stdin] [--] MESSAGE...
 
-  Sends each MESSAGE to the forwarder and prints Sent "<message>" for it.
+    Sends each MESSAGE to the forwarder and prints Sent "<message>" for it.
 
-  options:
-    --connect ENDPOINT  the forwarder's frontend (default: tcp://localhost:5555)
-    --linger MS         how long to wait at exit for queued messages to
-                        reach the forwarder, in milliseconds; -1 waits
-                        forever (default: 5000)
-    --stdin             after the MESSAGEs, send each line of standard input
-                        as it arrives, until the input ends
-    --                  treat every later argument as a message, even when it
-                        starts with "-"
-    -h, --help          show this help
+    options:
+      --connect ENDPOINT  the forwarder's frontend (default: tcp://localhost:5555)
+      --linger MS         how long to wait at exit for queued messages to
+                          reach the forwarder, in milliseconds; -1 waits
+                          forever (default: 5000)
+      --stdin             after the MESSAGEs, send each line of standard input
+                          as it arrives, until the input ends
+      --                  treat every later argument as a message, even when it
+                          starts with "-"
+      -h, --help          show this help
 
-  """)
+    """)
 
 /// What the command line asked for.
 struct Options {
@@ -42,8 +44,10 @@ struct Options {
 
 func parseOptions(_ arguments: ArraySlice<String>) -> Options {
   var options = Options()
-  options.messages = tool.parse(arguments, positional: true,
-                                unknownHint: " (use -- before a message that starts with \"-\")") { flag, value in
+  options.messages = tool.parse(
+    arguments, positional: true,
+    unknownHint: " (use -- before a message that starts with \"-\")"
+  ) { flag, value in
     switch flag {
     case "--connect":
       options.endpoint = value()

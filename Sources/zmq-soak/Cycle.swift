@@ -212,7 +212,8 @@ struct Cycle {
     }
     for k in 0..<10 {
       let parts = try sub.recvMultipart()
-      try check(parts == [Array("a".utf8), Array("data \(k)".utf8)], "pub/sub message \(k): \(String(describing: parts))")
+      try check(
+        parts == [Array("a".utf8), Array("data \(k)".utf8)], "pub/sub message \(k): \(String(describing: parts))")
       received += 1
     }
     try check(try sub.recv(flags: .dontWait) == nil, "a filtered message arrived")

@@ -7,7 +7,6 @@ import Synchronization
 import ExampleSupport
 import ZeroMQ
 
-
 /// A check of the soak that did not hold: what was expected and what happened.
 struct SoakFailure: Error, CustomStringConvertible {
   let description: String

@@ -21,7 +21,6 @@ import Foundation
 import ExampleSupport
 import ZeroMQ
 
-
 func usage() -> Never {
   printError(
     """
@@ -84,7 +83,9 @@ func soak(_ options: Options) async -> Int32 {
   let first = Sample.now()
   say("start:     \(first)")
   do {
-    while completed < iterations && (completed < warmupIterations || seconds == 0 || monotonicSeconds() - started < seconds) {
+    while completed < iterations
+      && (completed < warmupIterations || seconds == 0 || monotonicSeconds() - started < seconds)
+    {
       var cycle = Cycle(iteration: completed, ledger: ledger, watchdog: watchdog)
       try await cycle.run()
       messages += cycle.received
@@ -128,11 +129,18 @@ func soak(_ options: Options) async -> Int32 {
 
   let measured = completed - warmupIterations
   say("end:       \(final) after \(completed) iterations")
-  say(String(format: "iterations: %d in %.1f s (%.1f/s); messages checked: %d", completed, elapsed, Double(completed) / elapsed, messages))
-  say("zero-copy: \(totals.created) created, \(totals.released) deallocated, \(totals.repeated) repeated, \(totals.mismatched) mismatched")
+  say(
+    String(
+      format: "iterations: %d in %.1f s (%.1f/s); messages checked: %d", completed, elapsed,
+      Double(completed) / elapsed, messages))
+  say(
+    "zero-copy: \(totals.created) created, \(totals.released) deallocated, \(totals.repeated) repeated, \(totals.mismatched) mismatched"
+  )
   say(
     "RSS:       \(before.rssKiB) KiB after warm-up, \(final.rssKiB) KiB at the end, growth \(growth) KiB"
-      + String(format: " (%.1f B/iteration over %d iterations; limit %d KiB)", Double(growth * 1024) / Double(max(measured, 1)), measured, maxGrowthKiB))
+      + String(
+        format: " (%.1f B/iteration over %d iterations; limit %d KiB)",
+        Double(growth * 1024) / Double(max(measured, 1)), measured, maxGrowthKiB))
   if failures.isEmpty {
     say("zmq-soak: OK")
     return 0

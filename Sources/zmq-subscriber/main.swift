@@ -19,22 +19,24 @@
 import ExampleSupport
 import ZeroMQ
 
-let tool = ExampleTool(name: "zmq-subscriber", usage: """
-  usage: zmq-subscriber [--connect ENDPOINT] [--count N] [--heartbeat MS]
+let tool = ExampleTool(
+  name: "zmq-subscriber",
+  usage: """
+    usage: zmq-subscriber [--connect ENDPOINT] [--count N] [--heartbeat MS]
 
-  Subscribes to everything the forwarder publishes and prints
-  Received "<message>" for every message.
+    Subscribes to everything the forwarder publishes and prints
+    Received "<message>" for every message.
 
-  options:
-    --connect ENDPOINT  the forwarder's backend (default: tcp://localhost:5556)
-    --count N           exit after receiving N messages
-                        (default: run until SIGINT or SIGTERM)
-    --heartbeat MS      ping the forwarder every MS milliseconds and
-                        reconnect when it has been silent for 3 × MS
-                        (default: no heartbeats)
-    -h, --help          show this help
+    options:
+      --connect ENDPOINT  the forwarder's backend (default: tcp://localhost:5556)
+      --count N           exit after receiving N messages
+                          (default: run until SIGINT or SIGTERM)
+      --heartbeat MS      ping the forwarder every MS milliseconds and
+                          reconnect when it has been silent for 3 × MS
+                          (default: no heartbeats)
+      -h, --help          show this help
 
-  """)
+    """)
 
 /// What the command line asked for.
 struct Options {

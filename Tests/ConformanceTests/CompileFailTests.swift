@@ -37,10 +37,11 @@ enum CompileChecks {}
     let (source, lines) = Self.file(CompileChecks.misuse.map(\.code))
     let outcome = try checker.check(source)
     #expect(!outcome.compiled)
-    let errorLines = Set(outcome.diagnostics.split(separator: "\n").compactMap { line -> Int? in
-      guard line.contains(": error:"), let range = line.range(of: "snippet.swift:") else { return nil }
-      return Int(line[range.upperBound...].prefix { $0.isNumber })
-    })
+    let errorLines = Set(
+      outcome.diagnostics.split(separator: "\n").compactMap { line -> Int? in
+        guard line.contains(": error:"), let range = line.range(of: "snippet.swift:") else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
+      })
     for (index, item) in CompileChecks.misuse.enumerated() {
       #expect(errorLines.contains(lines[index]), "compiled but must not (\(item.proves)): \(item.code)")
     }

@@ -128,10 +128,12 @@ struct ForwardingExampleTests {
     #expect(child.stdoutLines.isEmpty, "\(child.report)")
   }
 
-  @Test("a flag without its value is a usage error", arguments: [
-    (Tool.forwarder, "--frontend"), (.forwarder, "--backend"), (.forwarder, "--count"),
-    (.subscriber, "--connect"), (.subscriber, "--count"), (.producer, "--connect"), (.producer, "--linger"),
-  ])
+  @Test(
+    "a flag without its value is a usage error",
+    arguments: [
+      (Tool.forwarder, "--frontend"), (.forwarder, "--backend"), (.forwarder, "--count"),
+      (.subscriber, "--connect"), (.subscriber, "--count"), (.producer, "--connect"), (.producer, "--linger"),
+    ])
   func missingValue(_ tool: Tool, _ flag: String) async throws {
     let child = try Child(tool, [flag])
     defer { child.killIfRunning() }
@@ -139,11 +141,13 @@ struct ForwardingExampleTests {
     #expect(child.stderrText.contains("usage: \(tool.rawValue)"), "\(child.report)")
   }
 
-  @Test("bad values are usage errors", arguments: [
-    (Tool.forwarder, ["--count", "0"]), (.forwarder, ["--count", "many"]), (.forwarder, ["extra"]),
-    (.subscriber, ["--count", "-3"]), (.subscriber, ["extra"]), (.subscriber, ["--heartbeat", "0"]),
-    (.producer, []), (.producer, ["--linger", "-2"]), (.producer, ["--connect", "ipc:///x"]),
-  ])
+  @Test(
+    "bad values are usage errors",
+    arguments: [
+      (Tool.forwarder, ["--count", "0"]), (.forwarder, ["--count", "many"]), (.forwarder, ["extra"]),
+      (.subscriber, ["--count", "-3"]), (.subscriber, ["extra"]), (.subscriber, ["--heartbeat", "0"]),
+      (.producer, []), (.producer, ["--linger", "-2"]), (.producer, ["--connect", "ipc:///x"]),
+    ])
   func badValues(_ tool: Tool, _ arguments: [String]) async throws {
     let child = try Child(tool, arguments)
     defer { child.killIfRunning() }
@@ -160,11 +164,13 @@ struct ForwardingExampleTests {
     #expect(child.stderrText.isEmpty, "\(child.report)")
   }
 
-  @Test("a libzmq failure prints error: <description> and exits with 1", arguments: [
-    (Tool.forwarder, ["--frontend", "bogus://x"]),
-    (.subscriber, ["--connect", "bogus://x"]),
-    (.producer, ["--connect", "bogus://x", "hello"]),
-  ])
+  @Test(
+    "a libzmq failure prints error: <description> and exits with 1",
+    arguments: [
+      (Tool.forwarder, ["--frontend", "bogus://x"]),
+      (.subscriber, ["--connect", "bogus://x"]),
+      (.producer, ["--connect", "bogus://x", "hello"]),
+    ])
   func zmqError(_ tool: Tool, _ arguments: [String]) async throws {
     let child = try Child(tool, arguments)
     defer { child.killIfRunning() }
@@ -305,7 +311,9 @@ enum Tool: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
   /// The first candidate directory that holds all three executables.
   static let productsDirectory: URL? = candidateDirectories.first { directory in
-    allCases.allSatisfy { FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent($0.rawValue).path) }
+    allCases.allSatisfy {
+      FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent($0.rawValue).path)
+    }
   }
 
   /// Places to look, best first:

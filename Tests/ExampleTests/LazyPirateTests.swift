@@ -33,7 +33,8 @@ struct LazyPirateTests {
     defer { endpoints.remove() }
     let server = try Child(.lazyPirate, ["server", "--bind", endpoints.frontend])
     defer { server.killIfRunning() }
-    let client = try Child(.lazyPirate, ["client", "--connect", endpoints.frontend, "--requests", "5", "--timeout", "5000"])
+    let client = try Child(
+      .lazyPirate, ["client", "--connect", endpoints.frontend, "--requests", "5", "--timeout", "5000"])
     defer { client.killIfRunning() }
 
     #expect(await client.exitStatus(within: .seconds(20)) == .exited(0), "\(client.report)")
@@ -53,7 +54,8 @@ struct LazyPirateTests {
     let server = try Child(.lazyPirate, ["server", "--bind", endpoints.frontend, "--wrong-every", "2"])
     defer { server.killIfRunning() }
     let client = try Child(
-      .lazyPirate, ["client", "--connect", endpoints.frontend, "--requests", "4", "--timeout", "5000", "--retries", "3"])
+      .lazyPirate,
+      ["client", "--connect", endpoints.frontend, "--requests", "4", "--timeout", "5000", "--retries", "3"])
     defer { client.killIfRunning() }
 
     #expect(await client.exitStatus(within: .seconds(30)) == .exited(0), "\(client.report)")
@@ -80,7 +82,8 @@ struct LazyPirateTests {
       .lazyPirate, ["server", "--bind", endpoints.frontend, "--slow-every", "3", "--slow-ms", "2000"])
     defer { server.killIfRunning() }
     let client = try Child(
-      .lazyPirate, ["client", "--connect", endpoints.frontend, "--requests", "4", "--timeout", "1500", "--retries", "3"])
+      .lazyPirate,
+      ["client", "--connect", endpoints.frontend, "--requests", "4", "--timeout", "1500", "--retries", "3"])
     defer { client.killIfRunning() }
 
     #expect(await client.exitStatus(within: .seconds(30)) == .exited(0), "\(client.report)")
@@ -124,10 +127,12 @@ struct LazyPirateTests {
     #expect(client.stderrText.contains("no reply to request 3"), "\(client.report)")
   }
 
-  @Test("bad command lines are usage errors", arguments: [
-    [String](), ["serve"], ["client", "--requests", "0"], ["client", "--timeout", "0"],
-    ["client", "--retries", "-1"], ["server", "--slow-every", "x"], ["server", "--connect", "tcp://x:1"],
-  ])
+  @Test(
+    "bad command lines are usage errors",
+    arguments: [
+      [String](), ["serve"], ["client", "--requests", "0"], ["client", "--timeout", "0"],
+      ["client", "--retries", "-1"], ["server", "--slow-every", "x"], ["server", "--connect", "tcp://x:1"],
+    ])
   func usageErrors(_ arguments: [String]) async throws {
     let child = try Child(.lazyPirate, arguments)
     defer { child.killIfRunning() }

@@ -74,7 +74,8 @@ struct ForwarderInteropTests {
     }
 
     #expect(state.ready.wait(timeout: .now() + 5) == .success, "the forwarder started")
-    let backendEndpoint = try #require(state.backend.withLock { $0 }, "forwarder: \(String(describing: state.outcome.withLock { $0 }))")
+    let backendEndpoint = try #require(
+      state.backend.withLock { $0 }, "forwarder: \(String(describing: state.outcome.withLock { $0 }))")
 
     let subscriber = try PythonPeer(
       "sub", ["--connect", backendEndpoint, "--subscribe", hex(b("weather.")), "--expect", json(Self.matching)])

@@ -349,7 +349,11 @@ struct DealerRouterInteropTests {
     try router.set(.routerMandatory, true)
     let endpoint = try bindLoopback(router)
     let peer = try PythonPeer(
-      "req", ["--connect", endpoint, "--send", json([[b("hi")], [b("again")]]), "--expect", json([[b("ho")], [b("ho again")]])])
+      "req",
+      [
+        "--connect", endpoint, "--send", json([[b("hi")], [b("again")]]), "--expect",
+        json([[b("ho")], [b("ho again")]]),
+      ])
     peer.run {
       let first = try recvParts(router)
       try #require(first.count == 3, "\(show(first))")

@@ -131,7 +131,8 @@ final class PythonPeer: @unchecked Sendable {
   var transcript: String {
     condition.withLock {
       let out = lines.map { "  | \($0)" }.joined(separator: "\n")
-      let err = stderrText.split(separator: "\n", omittingEmptySubsequences: false).map { "  ! \($0)" }.joined(separator: "\n")
+      let err = stderrText.split(separator: "\n", omittingEmptySubsequences: false).map { "  ! \($0)" }.joined(
+        separator: "\n")
       return "peer.py \(role) (\(Pyzmq.versions ?? "pyzmq missing")):\n\(out)\(stderrText.isEmpty ? "" : "\n" + err)"
     }
   }
@@ -148,7 +149,11 @@ final class PythonPeer: @unchecked Sendable {
     while true {
       if let index = lines[cursor...].firstIndex(where: { $0.hasPrefix(prefix) }) {
         let found = lines[index]
-        if index == cursor { cursor += 1 } else { lines.remove(at: index); lines.insert(found, at: cursor); cursor += 1 }
+        if index == cursor {
+          cursor += 1
+        } else {
+          lines.remove(at: index); lines.insert(found, at: cursor); cursor += 1
+        }
         return found
       }
       if lines.contains(where: { $0.hasPrefix("VERDICT FAIL") }) || !stdoutOpen {
@@ -193,7 +198,8 @@ final class PythonPeer: @unchecked Sendable {
     while ended && process.isRunning && Date() < limit.addingTimeInterval(2) { usleep(2000) }
     if !ended || process.isRunning {
       kill()
-      Issue.record("peer.py \(role) did not finish within \(timeout); killed\n\(transcript)", sourceLocation: sourceLocation)
+      Issue.record(
+        "peer.py \(role) did not finish within \(timeout); killed\n\(transcript)", sourceLocation: sourceLocation)
       return
     }
     let verdict = condition.withLock { lines.last(where: { $0.hasPrefix("VERDICT ") }) }
@@ -223,10 +229,11 @@ final class PythonPeer: @unchecked Sendable {
 
   /// ``run(verdictWithin:sourceLocation:_:)`` for an async Swift side.
   nonisolated(nonsending)
-  func runAsync(
-    verdictWithin timeout: Duration = .seconds(8), sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () async throws -> Void
-  ) async {
+    func runAsync(
+      verdictWithin timeout: Duration = .seconds(8), sourceLocation: SourceLocation = #_sourceLocation,
+      _ body: () async throws -> Void
+    ) async
+  {
     defer { kill() }
     do {
       try await body()
@@ -287,9 +294,10 @@ func hex(_ bytes: [UInt8]) -> String {
 /// parts; a part equal to ``pattern(_:)`` of its size travels as `*size`.
 func json(_ messages: [Parts]) -> String {
   let encoded = messages.map { parts in
-    "[" + parts.map { part in
-      part.count > 1024 && part == pattern(part.count) ? "\"*\(part.count)\"" : "\"\(hex(part))\""
-    }.joined(separator: ",") + "]"
+    "["
+      + parts.map { part in
+        part.count > 1024 && part == pattern(part.count) ? "\"*\(part.count)\"" : "\"\(hex(part))\""
+      }.joined(separator: ",") + "]"
   }
   return "[" + encoded.joined(separator: ",") + "]"
 }
@@ -330,14 +338,17 @@ func recvParts(_ socket: Socket) throws -> Parts {
 
 /// Shows parts readably in expectations.
 func show(_ parts: Parts) -> String {
-  "[" + parts.map { $0.count > 64 ? "<\($0.count) bytes>" : "\"\(String(decoding: $0, as: UTF8.self))\"(\(hex($0)))" }
+  "["
+    + parts.map { $0.count > 64 ? "<\($0.count) bytes>" : "\"\(String(decoding: $0, as: UTF8.self))\"(\(hex($0)))" }
     .joined(separator: ", ") + "]"
 }
 
 /// Bytes from hex text.
 func bytes(hex text: some StringProtocol) -> [UInt8] {
   let digits = Array(text.utf8)
-  return stride(from: 0, to: digits.count - 1, by: 2).map { UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+  return stride(from: 0, to: digits.count - 1, by: 2).map {
+    UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)!
+  }
 }
 
 // MARK: - CURVE keys made by pyzmq

@@ -243,7 +243,8 @@ struct SwiftAuthenticatorInteropTests {
       : ["--send", json([[b("must not arrive")]]), "--expect-nothing", "--timeout", "\(refusalWindow)"]
     let peer = try PythonPeer(
       "req",
-      ["--connect", endpoint, "--plain-username=py-user", "--plain-password=" + (allowed ? "py-pass" : "nope")] + outcome)
+      ["--connect", endpoint, "--plain-username=py-user", "--plain-password=" + (allowed ? "py-pass" : "nope")]
+        + outcome)
     peer.run {
       _ = try peer.endpoint()
       if allowed {
@@ -268,7 +269,8 @@ struct SwiftAuthenticatorInteropTests {
     #expect(decision.address == "127.0.0.1")
   }
 
-  @Test("CURVE: a pyzmq-made client key on the allow list is let in, another exchanges nothing", arguments: [true, false])
+  @Test(
+    "CURVE: a pyzmq-made client key on the allow list is let in, another exchanges nothing", arguments: [true, false])
   func curve(allowed: Bool) throws {
     let clientKeys = try PyzmqKeyPair.make()
     let clientKey = try CurvePublicKey(z85: clientKeys.publicZ85)

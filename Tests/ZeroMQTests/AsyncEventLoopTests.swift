@@ -58,7 +58,9 @@ extension SocketOwner {
 
 /// Sends `text` to `endpoint` from a socket of its own, once `loop` holds a
 /// wait on `key`.
-func sendWhenArmed(_ context: Context, _ endpoint: String, _ text: String, loop: ZMQEventLoop, key: SocketKey) -> Task<Void, any Error> {
+func sendWhenArmed(_ context: Context, _ endpoint: String, _ text: String, loop: ZMQEventLoop, key: SocketKey) -> Task<
+  Void, any Error
+> {
   Task {
     try await untilArmed(loop, key)
     let push = try makeSocket(context, .push, timeout: asyncTimeout)

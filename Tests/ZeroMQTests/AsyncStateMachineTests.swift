@@ -121,7 +121,8 @@ private func resumed(_ action: Machine.ArmAction) -> (Resumable, WakeReason)? {
 
   @Test func deadlinesBoundThePollAndTimeWaitersOut() {
     var machine = Machine()
-    let soon = machine.reserve(socket: keyA, descriptors: .one(7), wanted: ZMQ.POLLIN, deadline: start + .milliseconds(10))!
+    let soon = machine.reserve(
+      socket: keyA, descriptors: .one(7), wanted: ZMQ.POLLIN, deadline: start + .milliseconds(10))!
     let later = machine.reserve(socket: keyB, descriptors: .one(8), wanted: ZMQ.POLLIN, deadline: start + .seconds(5))!
     let never = machine.reserve(socket: keyB, descriptors: .one(8), wanted: ZMQ.POLLOUT, deadline: nil)!
     _ = machine.arm(soon, Resumable("soon"))

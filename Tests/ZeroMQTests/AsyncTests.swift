@@ -40,7 +40,9 @@ actor SocketOwner {
 
   /// Starts `operation` in a task isolated to this actor — it starts,
   /// waits and ends on the actor's queue — that notes when it ended.
-  func start<T: Sendable>(_ operation: @escaping @Sendable (isolated SocketOwner) async throws -> T) -> Task<Timed<T>, Never> {
+  func start<T: Sendable>(_ operation: @escaping @Sendable (isolated SocketOwner) async throws -> T) -> Task<
+    Timed<T>, Never
+  > {
     Task {
       do {
         let value = try await operation(self)
@@ -432,13 +434,16 @@ func within<T: Sendable>(
     let fd = ends[0]
     let loop = Self.loop
     let start = ContinuousClock.now
-    let timedOut = await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: .now + .milliseconds(80))
+    let timedOut = await loop.wait(
+      handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: .now + .milliseconds(80))
     #expect(timedOut == .timedOut)
     #expect(ContinuousClock.now - start >= .milliseconds(80))
     let cancelled = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
     cancelled.cancel()  // before or after it was armed: either way
     #expect(try await within(60, "the cancelled waiter") { await cancelled.value } == .cancelled)
-    let armedThenCancelled = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
+    let armedThenCancelled = Task {
+      await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil)
+    }
     while loop.armedCount(on: key) == 0 { try await Task.sleep(for: .milliseconds(5)) }
     armedThenCancelled.cancel()
     #expect(try await within(60, "the cancelled waiter") { await armedThenCancelled.value } == .cancelled)
@@ -549,7 +554,9 @@ func within<T: Sendable>(
     let pending = Task { try await owner.send("never") }
     try await owner.untilWaiting()
     pending.cancel()
-    await #expect(throws: CancellationError.self) { try await within(60, "the cancelled send") { try await pending.value } }
+    await #expect(throws: CancellationError.self) {
+      try await within(60, "the cancelled send") { try await pending.value }
+    }
     let pull = try makeSocket(ctx, .pull, timeout: asyncTimeout)
     try pull.connect(endpoint)
     try await owner.send("sent")
@@ -733,7 +740,9 @@ func within<T: Sendable>(
 
 extension SocketOwner {
   /// Runs `operation` on the actor and measures it there.
-  func timed<T: Sendable>(_ operation: @Sendable (isolated SocketOwner) async throws -> T) async -> (result: Result<T, any Error>, elapsed: Duration) {
+  func timed<T: Sendable>(_ operation: @Sendable (isolated SocketOwner) async throws -> T) async -> (
+    result: Result<T, any Error>, elapsed: Duration
+  ) {
     let start = ContinuousClock.now
     do {
       let value = try await operation(self)

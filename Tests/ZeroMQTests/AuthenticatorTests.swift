@@ -42,7 +42,8 @@ final class HandshakeWatcher {
 
   init(_ socket: Socket) throws {
     let endpoint = uniqueInproc("handshake-monitor")
-    let mask = ZMQ.EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ.EVENT_HANDSHAKE_FAILED_PROTOCOL
+    let mask =
+      ZMQ.EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ.EVENT_HANDSHAKE_FAILED_PROTOCOL
       | ZMQ.EVENT_HANDSHAKE_FAILED_AUTH | ZMQ.EVENT_HANDSHAKE_SUCCEEDED
     try CallFunnel.check(zmq_socket_monitor(try socket.handle.pointer(), endpoint, mask))
     events = try makeSocket(socket.context, .pair, timeout: 5000)
@@ -81,11 +82,15 @@ final class HandshakeWatcher {
   @Test("malformed requests are refused with a precise error")
   func malformed() {
     #expect(throws: ZAPRequestError.tooFewFrames(0)) { try ZAPRequest.parse(frames: []) }
-    #expect(throws: ZAPRequestError.tooFewFrames(5)) { try ZAPRequest.parse(frames: Array(zapFrames("NULL").prefix(5))) }
+    #expect(throws: ZAPRequestError.tooFewFrames(5)) {
+      try ZAPRequest.parse(frames: Array(zapFrames("NULL").prefix(5)))
+    }
     #expect(throws: ZAPRequestError.unsupportedVersion(Array("2.0".utf8))) {
       try ZAPRequest.parse(frames: zapFrames("NULL", version: "2.0"))
     }
-    #expect(throws: ZAPRequestError.unknownMechanism("KERBEROS")) { try ZAPRequest.parse(frames: zapFrames("KERBEROS")) }
+    #expect(throws: ZAPRequestError.unknownMechanism("KERBEROS")) {
+      try ZAPRequest.parse(frames: zapFrames("KERBEROS"))
+    }
     #expect(throws: ZAPRequestError.wrongCredentialCount(mechanism: "NULL", expected: 0, received: 1)) {
       try ZAPRequest.parse(frames: zapFrames("NULL", [[1]]))
     }
@@ -199,7 +204,8 @@ final class HandshakeWatcher {
     #expect(!policy.decide(try request("PLAIN", [Array("alice".utf8), Array("pw2".utf8)])).allowed)
     #expect(!policy.decide(try request("PLAIN", [Array("alice".utf8), Array("p".utf8)])).allowed)
     #expect(!policy.decide(try request("PLAIN", [Array("alice".utf8), []])).allowed)
-    #expect(policy.decide(try request("PLAIN", [Array("bob".utf8), Array("pw".utf8)])).reason == "unknown user \"bob\"")
+    #expect(
+      policy.decide(try request("PLAIN", [Array("bob".utf8), Array("pw".utf8)])).reason == "unknown user \"bob\"")
     #expect(ZAPPolicy.constantTimeEqual([1, 2], [1, 2]))
     #expect(!ZAPPolicy.constantTimeEqual([1, 2], [1, 2, 0]))
     #expect(!ZAPPolicy.constantTimeEqual([], [0]))
@@ -436,7 +442,8 @@ final class HandshakeWatcher {
     }
 
     let unknown = try exchange(zapFrames("KERBEROS", requestId: "7"))
-    #expect(unknown == [[], Array("1.0".utf8), Array("7".utf8), Array("500".utf8), Array("Malformed request".utf8), [], []])
+    #expect(
+      unknown == [[], Array("1.0".utf8), Array("7".utf8), Array("500".utf8), Array("Malformed request".utf8), [], []])
     #expect(log.wait { $0.status == .internalError }?.reason.contains("KERBEROS") == true)
 
     let tooShort = try exchange([Array("1.0".utf8)])
@@ -452,7 +459,8 @@ final class HandshakeWatcher {
 
     // Still serving.
     let good = try exchange(zapFrames("PLAIN", [Array("alice".utf8), Array("pw".utf8)], requestId: "8"))
-    #expect(good == [[], Array("1.0".utf8), Array("8".utf8), Array("200".utf8), Array("OK".utf8), Array("alice".utf8), []])
+    #expect(
+      good == [[], Array("1.0".utf8), Array("8".utf8), Array("200".utf8), Array("OK".utf8), Array("alice".utf8), []])
     let bad = try exchange(zapFrames("PLAIN", [Array("alice".utf8), Array("nope".utf8)], requestId: "9"))
     #expect(bad == [[], Array("1.0".utf8), Array("9".utf8), Array("400".utf8), Array("Access denied".utf8), [], []])
     #expect(auth.isRunning)

@@ -122,7 +122,9 @@ struct DraftAPITests {
 
   /// Publishes until the DISH sees a message (joins and UDP datagrams may
   /// be lost before the path is up).
-  private func receiveGroupMessage(radio: ThreadSafeSocket, dish: ThreadSafeSocket, group: String) throws -> ThreadSafeMessage {
+  private func receiveGroupMessage(radio: ThreadSafeSocket, dish: ThreadSafeSocket, group: String) throws
+    -> ThreadSafeMessage
+  {
     for _ in 0..<50 {
       try radio.send("sunny", group: group)
       if let message = try? dish.recv() { return message }
@@ -198,8 +200,13 @@ struct DraftAPITests {
 @Suite struct VersionedMonitorTests {
   @Test func decodesTheVersion2Frames() {
     func le(_ value: UInt64) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
-    let event = VersionedMonitorEvent.decode([le(0x20), le(1), le(12), Array("tcp://127.0.0.1:5555".utf8), Array("tcp://127.0.0.1:40000".utf8)])
-    #expect(event == VersionedMonitorEvent(event: 0x20, values: [12], localEndpoint: "tcp://127.0.0.1:5555", remoteEndpoint: "tcp://127.0.0.1:40000"))
+    let event = VersionedMonitorEvent.decode([
+      le(0x20), le(1), le(12), Array("tcp://127.0.0.1:5555".utf8), Array("tcp://127.0.0.1:40000".utf8),
+    ])
+    #expect(
+      event
+        == VersionedMonitorEvent(
+          event: 0x20, values: [12], localEndpoint: "tcp://127.0.0.1:5555", remoteEndpoint: "tcp://127.0.0.1:40000"))
     #expect(event?.monitorEvent == .accepted)
     #expect(VersionedMonitorEvent.decode([le(0x20), le(2), le(12), [], []]) == nil)
     #expect(VersionedMonitorEvent.decode([[1, 2], le(0), [], []]) == nil)

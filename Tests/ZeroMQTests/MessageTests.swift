@@ -511,7 +511,10 @@ func patternBytes(_ count: Int) -> [UInt8] {
   }
 
   @Test func writingToASharedMessageCopiesItFirst() throws {
-    let original = try Message([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40])
+    let original = try Message([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+      32, 33, 34, 35, 36, 37, 38, 39, 40,
+    ])
     let copy = try original.copy()
     try copy.withUnsafeMutableBytes { $0[0] = 99 }
     #expect(copy.bytes.first == 99)

@@ -239,7 +239,8 @@ let badZ85Key = long(39, "0") + "~"
 
 enum MisuseMatrix {
   static let cells: [MisuseCell] =
-    contextCells + terminatingCells + endpointCells + sendCells + receiveCells + messageCells + optionCells + monitorCells
+    contextCells + terminatingCells + endpointCells + sendCells + receiveCells + messageCells + optionCells
+    + monitorCells
     + closeCells + asyncCells + pollerCells + proxyCells + authenticatorCells + keyCells + libraryCells
 
   // MARK: Context
@@ -259,7 +260,9 @@ enum MisuseMatrix {
       defer { try? first.close() }
       _ = try $0.ctx.socket(.pair)
     },
-    row("Context.set", .shutDown, "allowed until term()", on: nil, .returns("no error")) { try $0.ctx.set(.ioThreads, 2) },
+    row("Context.set", .shutDown, "allowed until term()", on: nil, .returns("no error")) {
+      try $0.ctx.set(.ioThreads, 2)
+    },
     row("Context.set", .terminated, on: nil, .zmq(.eterm)) { try $0.ctx.set(.ioThreads, 2) },
     row("Context.set", .badInput, "ioThreads -1", on: nil, .zmq(.einval)) { try $0.ctx.set(.ioThreads, -1) },
     row("Context.set", .badInput, "maxSockets 0", on: nil, .zmq(.einval)) { try $0.ctx.set(.maxSockets, 0) },
@@ -305,7 +308,9 @@ enum MisuseMatrix {
     row("Socket.bind", .terminating, "", .zmq(.eterm)) { try $0.socket.bind(uniqueInproc("misuse")) },
     row("Socket.connect", .terminating, "", .zmq(.eterm)) { try $0.socket.connect(uniqueInproc("misuse")) },
     row("Socket.unbind", .terminating, "", .zmq(.eterm)) { try $0.socket.unbind("inproc://misuse-never-bound") },
-    row("Socket.disconnect", .terminating, "", .zmq(.eterm)) { try $0.socket.disconnect("inproc://misuse-never-connected") },
+    row("Socket.disconnect", .terminating, "", .zmq(.eterm)) {
+      try $0.socket.disconnect("inproc://misuse-never-connected")
+    },
     row("Socket.send(String)", .terminating, "", .zmq(.eterm)) { try $0.socket.send("x") },
     row("Socket.send(Message)", .terminating, "", .zmq(.eterm)) { try $0.socket.send(try Message("x")) },
     row("Socket.sendMultipart", .terminating, "", .zmq(.eterm)) { try $0.socket.sendMultipart(["a", "b"]) },
@@ -424,8 +429,10 @@ enum MisuseMatrix {
     row("Socket.send(String)", .wrongType, "REP sending before a request", on: .rep, .zmq(.efsm)) {
       try $0.socket.send("reply")
     },
-    row("Socket.sendMultipart", .wrongType, "ROUTER to an unknown peer, routerMandatory", on: .router,
-        .zmq(.ehostunreach)) {
+    row(
+      "Socket.sendMultipart", .wrongType, "ROUTER to an unknown peer, routerMandatory", on: .router,
+      .zmq(.ehostunreach)
+    ) {
       try $0.socket.set(.routerMandatory, true)
       try $0.socket.sendMultipart(["nobody", "payload"])
     },
@@ -461,7 +468,9 @@ enum MisuseMatrix {
     socketCall("Socket.recvMultipartMessages") { _ = try $0.socket.recvMultipartMessages() },
 
     row("Socket.recv", .wrongType, "PUSH", on: .push, .zmq(.enotsup)) { _ = try $0.socket.recv() },
-    row("Socket.recv", .wrongType, "PUB, dontWait", on: .pub, .zmq(.enotsup)) { _ = try $0.socket.recv(flags: .dontWait) },
+    row("Socket.recv", .wrongType, "PUB, dontWait", on: .pub, .zmq(.enotsup)) {
+      _ = try $0.socket.recv(flags: .dontWait)
+    },
     row("Socket.recvString", .wrongType, "PUSH", on: .push, .zmq(.enotsup)) { _ = try $0.socket.recvString() },
     row("Socket.recvMessage", .wrongType, "PUB", on: .pub, .zmq(.enotsup)) { _ = try $0.socket.recvMessage() },
     row("Socket.recv(into: buffer)", .wrongType, "PUSH", on: .push, .zmq(.enotsup)) { fixture in
@@ -472,7 +481,9 @@ enum MisuseMatrix {
     row("Socket.recvMultipartMessages", .wrongType, "PUB", on: .pub, .zmq(.enotsup)) {
       _ = try $0.socket.recvMultipartMessages()
     },
-    row("Socket.recv", .wrongType, "REQ receiving before a request", on: .req, .zmq(.efsm)) { _ = try $0.socket.recv() },
+    row("Socket.recv", .wrongType, "REQ receiving before a request", on: .req, .zmq(.efsm)) {
+      _ = try $0.socket.recv()
+    },
     row("Socket.recv", .wrongType, "nothing arrives (rcvtimeo)", .zmq(.eagain)) { _ = try $0.socket.recv() },
     row("Socket.recvInt", .badInput, "3-byte message", .typed(MessageSizeError(expected: 4, received: 3))) {
       try $0.peer(.pair).send([1, 2, 3] as [UInt8])
@@ -520,7 +531,8 @@ enum MisuseMatrix {
     row("Message(size:)", .badInput, "-1", on: nil, .typed(MessageError.negativeSize(-1))) { _ in
       _ = try Message(size: -1)
     },
-    row("Message(unsafeUninitializedSize:)", .badInput, "Int.min", on: nil, .typed(MessageError.negativeSize(.min))) { _ in
+    row("Message(unsafeUninitializedSize:)", .badInput, "Int.min", on: nil, .typed(MessageError.negativeSize(.min))) {
+      _ in
       _ = try Message(unsafeUninitializedSize: .min)
     },
     row("Message(size:)", .badInput, "Int.max", on: nil, .zmq(.enomem)) { _ in
@@ -580,7 +592,9 @@ enum MisuseMatrix {
     socketCall("Socket.getsockoptInt64") { _ = try $0.socket.getsockoptInt64(ZMQ.MAXMSGSIZE) },
     socketCall("Socket.getsockoptString") { _ = try $0.socket.getsockoptString(ZMQ.LAST_ENDPOINT) },
     socketCall("Socket.getsockoptBytes") { _ = try $0.socket.getsockoptBytes(ZMQ.ROUTING_ID) },
-    socketCall("Socket.configureCurveServer") { try $0.socket.configureCurveServer(keyPair: try CurveKeyPair.generate()) },
+    socketCall("Socket.configureCurveServer") {
+      try $0.socket.configureCurveServer(keyPair: try CurveKeyPair.generate())
+    },
 
     row("Socket.set(.subscribe)", .wrongType, "PUB", on: .pub, .zmq(.einval)) { try $0.socket.set(.subscribe, "") },
     row("Socket.set(.subscribe)", .wrongType, "PAIR", .zmq(.einval)) { try $0.socket.set(.subscribe, "") },
@@ -590,7 +604,9 @@ enum MisuseMatrix {
     row("Socket.set(.routerMandatory)", .wrongType, "DEALER", on: .dealer, .zmq(.einval)) {
       try $0.socket.set(.routerMandatory, true)
     },
-    row("Socket.set(.xpubVerbose)", .wrongType, "PUB", on: .pub, .returns("accepted: libzmq's PUB is an XPUB")) { try $0.socket.set(.xpubVerbose, true) },
+    row("Socket.set(.xpubVerbose)", .wrongType, "PUB", on: .pub, .returns("accepted: libzmq's PUB is an XPUB")) {
+      try $0.socket.set(.xpubVerbose, true)
+    },
     row("Socket.set(.reqCorrelate)", .wrongType, "REP", on: .rep, .zmq(.einval)) {
       try $0.socket.set(.reqCorrelate, true)
     },
@@ -601,8 +617,12 @@ enum MisuseMatrix {
     row("Socket.set(.linger)", .badInput, "-2", .zmq(.einval)) { try $0.socket.set(.linger, -2) },
     row("Socket.set(.rcvtimeo)", .badInput, "-5", .zmq(.einval)) { try $0.socket.set(.rcvtimeo, -5) },
     row("Socket.set(.sndhwm)", .badInput, "-1", .zmq(.einval)) { try $0.socket.set(.sndhwm, -1) },
-    row("Socket.set(.tcpKeepalive)", .badInput, "5 (not -1/0/1)", .zmq(.einval)) { try $0.socket.set(.tcpKeepalive, 5) },
-    row("Socket.set(.maxmsgsize)", .badInput, "-2", .returns("accepted: any negative value means no limit")) { try $0.socket.set(.maxmsgsize, -2) },
+    row("Socket.set(.tcpKeepalive)", .badInput, "5 (not -1/0/1)", .zmq(.einval)) {
+      try $0.socket.set(.tcpKeepalive, 5)
+    },
+    row("Socket.set(.maxmsgsize)", .badInput, "-2", .returns("accepted: any negative value means no limit")) {
+      try $0.socket.set(.maxmsgsize, -2)
+    },
     row("Socket.set(.routingId)", .badInput, "empty", .zmq(.einval)) { try $0.socket.set(.routingId, [] as [UInt8]) },
     row("Socket.set(.routingId)", .badInput, "256 bytes", .zmq(.einval)) {
       try $0.socket.set(.routingId, [UInt8](repeating: 1, count: 256))
@@ -722,19 +742,25 @@ enum MisuseMatrix {
       monitor.close()
       #expect(monitor.isStopped)
     },
-    row("MonitorEvent.decode", .badInput, "5-byte first frame", on: nil,
-        .typed(MonitorEventDecodingError.wrongFirstFrameSize(5))) { _ in
+    row(
+      "MonitorEvent.decode", .badInput, "5-byte first frame", on: nil,
+      .typed(MonitorEventDecodingError.wrongFirstFrameSize(5))
+    ) { _ in
       _ = try MonitorEvent.decode(first: [1, 0, 0, 0, 0] as [UInt8], second: [] as [UInt8])
     },
     row("MonitorEvent.decode", .badInput, "event code 0", on: nil, .typed(MonitorEventDecodingError.noEvent)) { _ in
       _ = try MonitorEvent.decode(first: [0, 0, 0, 0, 0, 0] as [UInt8], second: [] as [UInt8])
     },
-    row("MonitorEvent.decode", .badInput, "two event bits", on: nil,
-        .typed(MonitorEventDecodingError.multipleEvents(3))) { _ in
+    row(
+      "MonitorEvent.decode", .badInput, "two event bits", on: nil,
+      .typed(MonitorEventDecodingError.multipleEvents(3))
+    ) { _ in
       _ = try MonitorEvent.decode(first: [3, 0, 0, 0, 0, 0] as [UInt8], second: [] as [UInt8])
     },
-    row("MonitorEvent.decode", .badInput, "endpoint not UTF-8", on: nil,
-        .typed(MonitorEventDecodingError.endpointNotUTF8)) { _ in
+    row(
+      "MonitorEvent.decode", .badInput, "endpoint not UTF-8", on: nil,
+      .typed(MonitorEventDecodingError.endpointNotUTF8)
+    ) { _ in
       _ = try MonitorEvent.decode(first: [1, 0, 0, 0, 0, 0] as [UInt8], second: [0xFF] as [UInt8])
     },
     row("SocketMonitor.next", .closed, "watched socket closed", on: nil, .returns("monitorStopped, then nil")) { _ in
@@ -806,7 +832,9 @@ enum MisuseMatrix {
       for try await _ in try $0.socket.monitor().events {}
     },
 
-    row("Socket.recvAsync() async", .wrongType, "PUSH", on: .push, .zmq(.enotsup)) { _ = try await $0.socket.recvAsync() },
+    row("Socket.recvAsync() async", .wrongType, "PUSH", on: .push, .zmq(.enotsup)) {
+      _ = try await $0.socket.recvAsync()
+    },
     row("Socket.recvMessageAsync() async", .wrongType, "PUB", on: .pub, .zmq(.enotsup)) {
       _ = try await $0.socket.recvMessageAsync()
     },
@@ -816,7 +844,9 @@ enum MisuseMatrix {
     row("Socket.recvAsync() async", .wrongType, "nothing arrives (rcvtimeo)", .zmq(.eagain)) {
       _ = try await $0.socket.recvAsync()
     },
-    row("Socket.sendAsync(String)", .wrongType, "PULL", on: .pull, .zmq(.enotsup)) { try await $0.socket.sendAsync("x") },
+    row("Socket.sendAsync(String)", .wrongType, "PULL", on: .pull, .zmq(.enotsup)) {
+      try await $0.socket.sendAsync("x")
+    },
     row("Socket.sendAsync(String)", .wrongType, "REQ sending twice", on: .req, .zmq(.efsm)) {
       _ = try $0.peer(.rep)
       try await $0.socket.sendAsync("first")
@@ -828,11 +858,13 @@ enum MisuseMatrix {
     row("Socket.messages (for try await)", .wrongType, "PUSH", on: .push, .zmq(.enotsup)) {
       for try await _ in $0.socket.messages {}
     },
-    row("Socket.recvIntAsync() async", .badInput, "3-byte message", .typed(MessageSizeError(expected: 4, received: 3))) {
+    row("Socket.recvIntAsync() async", .badInput, "3-byte message", .typed(MessageSizeError(expected: 4, received: 3)))
+    {
       try $0.peer(.pair).send([1, 2, 3] as [UInt8])
       _ = try await $0.socket.recvIntAsync()
     },
-    row("Socket.recvInt64Async() async", .badInput, "empty message", .typed(MessageSizeError(expected: 8, received: 0))) {
+    row("Socket.recvInt64Async() async", .badInput, "empty message", .typed(MessageSizeError(expected: 8, received: 0)))
+    {
       try $0.peer(.pair).send()
       _ = try await $0.socket.recvInt64Async()
     },
@@ -898,7 +930,9 @@ enum MisuseMatrix {
       try poller.add($0.socket, events: .pollIn)
       try poller.add($0.socket, events: .pollOut)
     },
-    row("Poller.modify", .badInput, "not registered", .zmq(.einval)) { try Poller().modify($0.socket, events: .pollIn) },
+    row("Poller.modify", .badInput, "not registered", .zmq(.einval)) {
+      try Poller().modify($0.socket, events: .pollIn)
+    },
     row("Poller.remove", .badInput, "not registered", .zmq(.einval)) { try Poller().remove($0.socket) },
     row("Poller.remove", .badInput, "removed twice", .zmq(.einval)) {
       let poller = Poller()
@@ -964,15 +998,21 @@ enum MisuseMatrix {
       _ = try ProxyController(context: $0.ctx, endpoint: "inproc://a\0b")
     },
     row("ProxyController.send", .closed, "", .zmq(.enotsock)) { try ProxyController(socket: $0.socket).pause() },
-    row("ProxyController.statistics", .shutDown, "", .zmq(.eterm)) { _ = try ProxyController(socket: $0.socket).statistics() },
+    row("ProxyController.statistics", .shutDown, "", .zmq(.eterm)) {
+      _ = try ProxyController(socket: $0.socket).statistics()
+    },
     row("ProxyController.statistics", .wrongType, "no proxy running (timeout)", on: nil, .zmq(.eagain)) {
       _ = try ProxyController(context: $0.ctx, timeout: 100).statistics()
     },
-    row("ProxyStatistics(replyFrames:)", .badInput, "no frames", on: nil, .typed(ProxyStatisticsError.wrongFrameCount(0))) { _ in
+    row(
+      "ProxyStatistics(replyFrames:)", .badInput, "no frames", on: nil, .typed(ProxyStatisticsError.wrongFrameCount(0))
+    ) { _ in
       _ = try ProxyStatistics(replyFrames: [])
     },
-    row("ProxyStatistics(replyFrames:)", .badInput, "frame of 7 bytes", on: nil,
-        .typed(ProxyStatisticsError.wrongFrameSize(frame: 3, size: 7))) { _ in
+    row(
+      "ProxyStatistics(replyFrames:)", .badInput, "frame of 7 bytes", on: nil,
+      .typed(ProxyStatisticsError.wrongFrameSize(frame: 3, size: 7))
+    ) { _ in
       var frames = [[UInt8]](repeating: [UInt8](repeating: 0, count: 8), count: 8)
       frames[3] = [UInt8](repeating: 0, count: 7)
       _ = try ProxyStatistics(replyFrames: frames)
@@ -1012,11 +1052,14 @@ enum MisuseMatrix {
     row("ZAPRequest.parse", .badInput, "no frames", on: nil, .typed(ZAPRequestError.tooFewFrames(0))) { _ in
       _ = try ZAPRequest.parse(frames: [])
     },
-    row("ZAPRequest.parse", .badInput, "version 2.0", on: nil,
-        .typed(ZAPRequestError.unsupportedVersion(Array("2.0".utf8)))) { _ in
+    row(
+      "ZAPRequest.parse", .badInput, "version 2.0", on: nil,
+      .typed(ZAPRequestError.unsupportedVersion(Array("2.0".utf8)))
+    ) { _ in
       _ = try ZAPRequest.parse(frames: [Array("2.0".utf8), [1], [], [], [], Array("NULL".utf8)])
     },
-    row("ZAPRequest.parse", .badInput, "CURVE key of 3 bytes", on: nil, .typed(ZAPRequestError.wrongCurveKeySize(3))) { _ in
+    row("ZAPRequest.parse", .badInput, "CURVE key of 3 bytes", on: nil, .typed(ZAPRequestError.wrongCurveKeySize(3))) {
+      _ in
       _ = try ZAPRequest.parse(frames: [ZAPRequest.version, [1], [], [], [], Array("CURVE".utf8), [1, 2, 3]])
     },
     row("Authenticator.allow", .badInput, "host name", on: nil, .typed(ZAPPolicyError.invalidAddress("localhost"))) {
@@ -1030,8 +1073,10 @@ enum MisuseMatrix {
       try auth.allow("127.0.0.1")
       try auth.deny("10.0.0.1")
     },
-    row("Authenticator.configureCurve(keyDirectory:)", .badInput, "missing directory", on: nil,
-        .typed(CurveCertificateError(path: "/nonexistent/misuse", problem: "is not a directory that can be listed"))) {
+    row(
+      "Authenticator.configureCurve(keyDirectory:)", .badInput, "missing directory", on: nil,
+      .typed(CurveCertificateError(path: "/nonexistent/misuse", problem: "is not a directory that can be listed"))
+    ) {
       try Authenticator(context: $0.ctx).configureCurve(keyDirectory: "/nonexistent/misuse")
     },
   ].flatMap { $0 }
@@ -1049,8 +1094,10 @@ enum MisuseMatrix {
     row("Z85.decode", .badInput, "4 characters", on: nil, .typed(Z85Error.lengthNotMultipleOf5(4))) { _ in
       _ = try Z85.decode("abcd")
     },
-    row("Z85.decode", .badInput, "character outside the alphabet", on: nil,
-        .typed(Z85Error.invalidCharacter("~", offset: 4))) { _ in
+    row(
+      "Z85.decode", .badInput, "character outside the alphabet", on: nil,
+      .typed(Z85Error.invalidCharacter("~", offset: 4))
+    ) { _ in
       _ = try Z85.decode("abcd~")
     },
     row("Z85.decode", .badInput, "NUL", on: nil, .typed(Z85Error.invalidCharacter("\0", offset: 0))) { _ in
@@ -1068,38 +1115,51 @@ enum MisuseMatrix {
     row("CurvePublicKey(z85:)", .badInput, "39 characters", on: nil, .typed(CurveKeyError.wrongTextLength(39))) { _ in
       _ = try CurvePublicKey(z85: long(39, "0"))
     },
-    row("CurvePublicKey(z85:)", .badInput, "invalid character", on: nil, .typed(CurveKeyError.invalidZ85(offset: 39))) { _ in
+    row("CurvePublicKey(z85:)", .badInput, "invalid character", on: nil, .typed(CurveKeyError.invalidZ85(offset: 39))) {
+      _ in
       _ = try CurvePublicKey(z85: badZ85Key)
     },
     row("CurveSecretKey(bytes:)", .badInput, "empty", on: nil, .typed(CurveKeyError.wrongByteCount(0))) { _ in
       _ = try CurveSecretKey(bytes: [])
     },
-    row("CurveSecretKey(z85:)", .badInput, "1 MiB of text", on: nil, .typed(CurveKeyError.wrongTextLength(1 << 20))) { _ in
+    row("CurveSecretKey(z85:)", .badInput, "1 MiB of text", on: nil, .typed(CurveKeyError.wrongTextLength(1 << 20))) {
+      _ in
       _ = try CurveSecretKey(z85: long(1 << 20, "0"))
     },
-    row("ZMQ.curvePublic(secretKey:)", .badInput, "5 characters", on: nil, .typed(CurveKeyError.wrongTextLength(5))) { _ in
+    row("ZMQ.curvePublic(secretKey:)", .badInput, "5 characters", on: nil, .typed(CurveKeyError.wrongTextLength(5))) {
+      _ in
       _ = try ZMQ.curvePublic(secretKey: "abcde")
     },
-    row("ZMQ.curvePublic(secretKey:)", .badInput, "invalid Z85", on: nil, .typed(CurveKeyError.invalidZ85(offset: 39))) { _ in
+    row("ZMQ.curvePublic(secretKey:)", .badInput, "invalid Z85", on: nil, .typed(CurveKeyError.invalidZ85(offset: 39)))
+    { _ in
       _ = try ZMQ.curvePublic(secretKey: badZ85Key)
     },
-    row("ZMQ.curvePublic(secretKey:)", .badInput, "NUL inside", on: nil, .typed(CurveKeyError.invalidZ85(offset: 5))) { _ in
+    row("ZMQ.curvePublic(secretKey:)", .badInput, "NUL inside", on: nil, .typed(CurveKeyError.invalidZ85(offset: 5))) {
+      _ in
       _ = try ZMQ.curvePublic(secretKey: long(5, "0") + "\0" + long(34, "0"))
     },
-    row("CurveCertificate.parse", .badInput, "empty", on: nil,
-        .typed(CurveCertificateError(problem: "no \"public-key\" entry in a \"curve\" section"))) { _ in
+    row(
+      "CurveCertificate.parse", .badInput, "empty", on: nil,
+      .typed(CurveCertificateError(problem: "no \"public-key\" entry in a \"curve\" section"))
+    ) { _ in
       _ = try CurveCertificate.parse("")
     },
-    row("CurveCertificate.parse", .badInput, "unterminated quote", on: nil,
-        .typed(CurveCertificateError(line: 2, problem: "the value of \"public-key\" has an unterminated quote"))) { _ in
+    row(
+      "CurveCertificate.parse", .badInput, "unterminated quote", on: nil,
+      .typed(CurveCertificateError(line: 2, problem: "the value of \"public-key\" has an unterminated quote"))
+    ) { _ in
       _ = try CurveCertificate.parse("curve\n    public-key = \"abc\n")
     },
-    row("CurveCertificate.write", .badInput, "missing directory", on: nil,
-        .typed(CurveCertificateError(path: "/nonexistent/misuse.key", problem: "cannot be written"))) { _ in
+    row(
+      "CurveCertificate.write", .badInput, "missing directory", on: nil,
+      .typed(CurveCertificateError(path: "/nonexistent/misuse.key", problem: "cannot be written"))
+    ) { _ in
       try CurveCertificate(keyPair: try CurveKeyPair.generate()).write(to: "/nonexistent/misuse.key")
     },
-    row("CurveCertificate.load", .badInput, "missing file", on: nil,
-        .typed(CurveCertificateError(path: "/nonexistent/misuse.key", problem: "cannot be read"))) { _ in
+    row(
+      "CurveCertificate.load", .badInput, "missing file", on: nil,
+      .typed(CurveCertificateError(path: "/nonexistent/misuse.key", problem: "cannot be read"))
+    ) { _ in
       _ = try CurveCertificate.load(path: "/nonexistent/misuse.key")
     },
   ].flatMap { $0 }

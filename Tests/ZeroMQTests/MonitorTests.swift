@@ -10,8 +10,10 @@ func monitorFrame(_ code: UInt16, _ value: UInt32) -> [UInt8] {
 
 /// Reads events until one of `kind` arrives (skipping others), or fails
 /// after `timeout` milliseconds in all.
-func awaitEvent(_ monitor: SocketMonitor, _ kind: MonitorEvents, timeout: Int32 = 10_000,
-                sourceLocation: SourceLocation = #_sourceLocation) throws -> MonitorEvent? {
+func awaitEvent(
+  _ monitor: SocketMonitor, _ kind: MonitorEvents, timeout: Int32 = 10_000,
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws -> MonitorEvent? {
   let deadline = ContinuousClock.now + .milliseconds(timeout)
   while ContinuousClock.now < deadline {
     let left = deadline - ContinuousClock.now
@@ -24,7 +26,9 @@ func awaitEvent(_ monitor: SocketMonitor, _ kind: MonitorEvents, timeout: Int32 
 }
 
 /// Reads every event until the monitor stops (or 10 s pass).
-func eventsUntilStopped(_ monitor: SocketMonitor, sourceLocation: SourceLocation = #_sourceLocation) throws -> [MonitorEvent] {
+func eventsUntilStopped(_ monitor: SocketMonitor, sourceLocation: SourceLocation = #_sourceLocation) throws
+  -> [MonitorEvent]
+{
   var events: [MonitorEvent] = []
   let deadline = ContinuousClock.now + .seconds(10)
   while !monitor.isStopped && ContinuousClock.now < deadline {
@@ -61,7 +65,8 @@ struct MonitorCountError: Error, CustomStringConvertible {
   }
 
   @Test func errnoValuedEventsExposeTheirError() throws {
-    let failed = try MonitorEvent.decode(first: monitorFrame(0x0010, UInt32(ZMQError.eaddrinuse.code)), second: Array("tcp://1.2.3.4:5".utf8))
+    let failed = try MonitorEvent.decode(
+      first: monitorFrame(0x0010, UInt32(ZMQError.eaddrinuse.code)), second: Array("tcp://1.2.3.4:5".utf8))
     #expect(failed.event == .bindFailed)
     #expect(failed.error == .eaddrinuse)
     #expect(failed.description == "bindFailed tcp://1.2.3.4:5 (error EADDRINUSE)")
@@ -105,10 +110,18 @@ struct MonitorCountError: Error, CustomStringConvertible {
   }
 
   @Test func rejectsBadEventCodes() {
-    #expect(throws: MonitorEventDecodingError.noEvent) { try MonitorEvent.decode(first: monitorFrame(0, 0), second: [UInt8]()) }
-    #expect(throws: MonitorEventDecodingError.multipleEvents(0x0003)) { try MonitorEvent.decode(first: monitorFrame(3, 0), second: [UInt8]()) }
-    #expect(throws: MonitorEventDecodingError.multipleEvents(0xFFFF)) { try MonitorEvent.decode(first: monitorFrame(0xFFFF, 0), second: [UInt8]()) }
-    #expect(throws: MonitorEventDecodingError.unknownEvent(0x8000)) { try MonitorEvent.decode(first: monitorFrame(0x8000, 0), second: [UInt8]()) }
+    #expect(throws: MonitorEventDecodingError.noEvent) {
+      try MonitorEvent.decode(first: monitorFrame(0, 0), second: [UInt8]())
+    }
+    #expect(throws: MonitorEventDecodingError.multipleEvents(0x0003)) {
+      try MonitorEvent.decode(first: monitorFrame(3, 0), second: [UInt8]())
+    }
+    #expect(throws: MonitorEventDecodingError.multipleEvents(0xFFFF)) {
+      try MonitorEvent.decode(first: monitorFrame(0xFFFF, 0), second: [UInt8]())
+    }
+    #expect(throws: MonitorEventDecodingError.unknownEvent(0x8000)) {
+      try MonitorEvent.decode(first: monitorFrame(0x8000, 0), second: [UInt8]())
+    }
   }
 
   @Test func rejectsAnEndpointThatIsNotUTF8() {
@@ -118,15 +131,22 @@ struct MonitorCountError: Error, CustomStringConvertible {
   }
 
   @Test func decodingErrorsSayWhatWasWrong() {
-    #expect(MonitorEventDecodingError.wrongFirstFrameSize(5).description
-      == "monitor event: the first frame has 5 bytes, expected 6 (a 16-bit event and a 32-bit value)")
+    #expect(
+      MonitorEventDecodingError.wrongFirstFrameSize(5).description
+        == "monitor event: the first frame has 5 bytes, expected 6 (a 16-bit event and a 32-bit value)")
     #expect(MonitorEventDecodingError.wrongFirstFrameSize(1).description.contains("has 1 byte,"))
     #expect(MonitorEventDecodingError.noEvent.description == "monitor event: the event code is 0")
-    #expect(MonitorEventDecodingError.multipleEvents(3).description == "monitor event: the event code 0x3 has more than one event bit set")
+    #expect(
+      MonitorEventDecodingError.multipleEvents(3).description
+        == "monitor event: the event code 0x3 has more than one event bit set")
     #expect(MonitorEventDecodingError.unknownEvent(0x8000).description == "monitor event: unknown event code 0x8000")
-    #expect(MonitorEventDecodingError.endpointNotUTF8.description == "monitor event: the endpoint frame is not valid UTF-8")
-    #expect(MonitorEventDecodingError.missingEndpointFrame.description == "monitor event: the message has no endpoint frame")
-    #expect(MonitorEventDecodingError.extraFrames(2).description == "monitor event: the message has 2 unexpected frames after the endpoint")
+    #expect(
+      MonitorEventDecodingError.endpointNotUTF8.description == "monitor event: the endpoint frame is not valid UTF-8")
+    #expect(
+      MonitorEventDecodingError.missingEndpointFrame.description == "monitor event: the message has no endpoint frame")
+    #expect(
+      MonitorEventDecodingError.extraFrames(2).description
+        == "monitor event: the message has 2 unexpected frames after the endpoint")
   }
 
   @Test func malformedMessagesOnTheMonitorSocketAreReportedAndSkipped() throws {
@@ -502,7 +522,9 @@ struct MonitorCountError: Error, CustomStringConvertible {
     }
     try await Task.sleep(for: .milliseconds(100))
     cancelled.cancel()
-    await #expect(throws: CancellationError.self) { try await within(60, "the cancelled watcher") { try await cancelled.value } }
+    await #expect(throws: CancellationError.self) {
+      try await within(60, "the cancelled watcher") { try await cancelled.value }
+    }
     try server.close()
     try other.destroy(linger: 0)
     try ctx.term()

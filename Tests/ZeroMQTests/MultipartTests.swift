@@ -44,7 +44,10 @@ import Testing
     #expect(try a.sendMultipart(parts) == 4 + 3 + 2 + 7 + 6 + 1 + 3)
     #expect(zeroCopy.size == 0)  // Message parts are sent, not copied
     let received = try #require(try b.recvMultipart())
-    #expect(received == [Array("text".utf8), [1, 2, 3], [4, 5], Array("message".utf8), Array("string".utf8), [6], [0, 1, 2]])
+    #expect(
+      received == [
+        Array("text".utf8), [1, 2, 3], [4, 5], Array("message".utf8), Array("string".utf8), [6], [0, 1, 2],
+      ])
     // An inline heterogeneous literal picks the existential overload.
     try a.sendMultipart(["id", [0] as [UInt8], Data("x".utf8)])
     #expect(try b.recvMultipart()?.count == 3)

@@ -243,7 +243,9 @@ func expectNothingArrives(_ socket: Socket, sourceLocation: SourceLocation = #_s
     #expect(throws: ProxyStatisticsError.wrongFrameSize(frame: 3, size: 2)) {
       try ProxyStatistics(replyFrames: frames)
     }
-    #expect(ProxyStatisticsError.wrongFrameSize(frame: 3, size: 2).description == "part 3 of a proxy statistics reply has 2 bytes instead of 8")
+    #expect(
+      ProxyStatisticsError.wrongFrameSize(frame: 3, size: 2).description
+        == "part 3 of a proxy statistics reply has 2 bytes instead of 8")
   }
 
   @Test("commands are the texts libzmq expects")

@@ -25,10 +25,16 @@ import Testing
 
   @Test(arguments: 0...9) func integersNeedExactlyTheirSize(count: Int) {
     let bytes = (1...UInt8(max(count, 1))).prefix(count).map { $0 }
-    let int32 = bytes.withUnsafeBytes { buffer in Result { () throws(MessageSizeError) in try ReceivedBytes.int32(buffer) } }
-    let int64 = bytes.withUnsafeBytes { buffer in Result { () throws(MessageSizeError) in try ReceivedBytes.int64(buffer) } }
+    let int32 = bytes.withUnsafeBytes { buffer in
+      Result { () throws(MessageSizeError) in try ReceivedBytes.int32(buffer) }
+    }
+    let int64 = bytes.withUnsafeBytes { buffer in
+      Result { () throws(MessageSizeError) in try ReceivedBytes.int64(buffer) }
+    }
     #expect(int32 == (count == 4 ? .success(0x0403_0201) : .failure(MessageSizeError(expected: 4, received: count))))
-    #expect(int64 == (count == 8 ? .success(0x0807_0605_0403_0201) : .failure(MessageSizeError(expected: 8, received: count))))
+    #expect(
+      int64 == (count == 8 ? .success(0x0807_0605_0403_0201) : .failure(MessageSizeError(expected: 8, received: count)))
+    )
   }
 
   @Test func integersAreLittleEndianAndSigned() throws {

@@ -38,7 +38,8 @@ import Testing
     #expect(throws: Z85Error.byteCountNotMultipleOf4(7)) { try Z85.encode([UInt8](repeating: 1, count: 7)) }
     #expect(throws: Z85Error.byteCountNotMultipleOf4(1)) { try Z85.encode([1]) }
     #expect(
-      Z85Error.byteCountNotMultipleOf4(7).description == "Z85 encodes groups of 4 bytes, but 7 bytes is not a multiple of 4")
+      Z85Error.byteCountNotMultipleOf4(7).description
+        == "Z85 encodes groups of 4 bytes, but 7 bytes is not a multiple of 4")
   }
 
   @Test("refuses text lengths that are not a multiple of 5, naming the length")
@@ -74,7 +75,8 @@ import Testing
     var generator = SystemRandomNumberGenerator()
     let characters = Array("0123456789abcdefABCDEF.-:+=^!/*?&<>()[]{}@%$# ~,;'\"\\é\0")
     for _ in 0..<2000 {
-      let text = String((0..<Int.random(in: 0...30, using: &generator)).map { _ in characters.randomElement(using: &generator)! })
+      let text = String(
+        (0..<Int.random(in: 0...30, using: &generator)).map { _ in characters.randomElement(using: &generator)! })
       if let bytes = try? Z85.decode(text) {
         #expect(try Z85.encode(bytes) == text)
       }
@@ -110,13 +112,19 @@ import Testing
     #expect(throws: CurveKeyError.wrongTextLength(39)) { try CurvePublicKey(z85: String(repeating: "a", count: 39)) }
     #expect(throws: CurveKeyError.wrongTextLength(0)) { try CurveSecretKey(z85: "") }
     #expect(throws: CurveKeyError.wrongTextLength(10)) { try ZMQ.curvePublic(secretKey: "HelloWorld") }
-    #expect(throws: CurveKeyError.wrongTextLength(41)) { try ZMQ.curvePublic(secretKey: String(repeating: "0", count: 41)) }
-    #expect(throws: CurveKeyError.invalidZ85(offset: 3)) { try ZMQ.curvePublic(secretKey: "abc~" + String(repeating: "0", count: 36)) }
+    #expect(throws: CurveKeyError.wrongTextLength(41)) {
+      try ZMQ.curvePublic(secretKey: String(repeating: "0", count: 41))
+    }
+    #expect(throws: CurveKeyError.invalidZ85(offset: 3)) {
+      try ZMQ.curvePublic(secretKey: "abc~" + String(repeating: "0", count: 36))
+    }
     #expect(throws: CurveKeyError.invalidZ85(offset: 35)) {
       try CurvePublicKey(z85: String(repeating: "0", count: 35) + "#####")
     }
     #expect(CurveKeyError.wrongByteCount(31).description == "a CURVE key is 32 bytes, but 31 bytes were given")
-    #expect(CurveKeyError.wrongTextLength(39).description == "a CURVE key in Z85 text is 40 characters, but 39 characters were given")
+    #expect(
+      CurveKeyError.wrongTextLength(39).description
+        == "a CURVE key in Z85 text is 40 characters, but 39 characters were given")
   }
 
   @Test("secret keys never appear in descriptions, reflections or errors")
@@ -275,16 +283,23 @@ import Testing
 
     let keys = try CurveCertificate.publicKeys(inDirectory: directory)
     #expect(Set(keys) == [first.publicKey, second.publicKey])
-    let secretMode = try FileManager.default.attributesOfItem(atPath: directory + "/first.key_secret")[.posixPermissions] as? Int
+    let secretMode =
+      try FileManager.default.attributesOfItem(atPath: directory + "/first.key_secret")[.posixPermissions] as? Int
     #expect(secretMode == 0o600)
     let loaded = try CurveCertificate.load(path: directory + "/first.key_secret")
     #expect(loaded.secretKey == first.secretKey)
 
-    try "curve\n    public-key = \"short\"\n".write(toFile: directory + "/broken.key", atomically: true, encoding: .utf8)
-    #expect(throws: CurveCertificateError(path: directory + "/broken.key", line: 2, problem: "public-key: \(CurveKeyError.wrongTextLength(5))")) {
+    try "curve\n    public-key = \"short\"\n".write(
+      toFile: directory + "/broken.key", atomically: true, encoding: .utf8)
+    #expect(
+      throws: CurveCertificateError(
+        path: directory + "/broken.key", line: 2, problem: "public-key: \(CurveKeyError.wrongTextLength(5))")
+    ) {
       try CurveCertificate.publicKeys(inDirectory: directory)
     }
-    #expect(throws: CurveCertificateError(path: directory + "/missing", problem: "is not a directory that can be listed")) {
+    #expect(
+      throws: CurveCertificateError(path: directory + "/missing", problem: "is not a directory that can be listed")
+    ) {
       try CurveCertificate.publicKeys(inDirectory: directory + "/missing")
     }
     #expect(

@@ -5,7 +5,9 @@ import Testing
 @Suite("subscribe and bindToRandomPort") struct SubscribeTests {
   /// Sends `message` on `pub` until `sub` gets it (subscriptions travel
   /// asynchronously), then drains the extra copies.
-  func expectArrival(_ pub: Socket, _ sub: Socket, _ message: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws {
+  func expectArrival(
+    _ pub: Socket, _ sub: Socket, _ message: [UInt8], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
     var arrived: [UInt8]?
     for _ in 0..<200 where arrived == nil {
       try pub.send(message)

@@ -18,7 +18,8 @@ func makeSocket(_ ctx: Context, _ type: SocketType, timeout: Int32 = 2000) throw
 }
 
 /// Two connected sockets over inproc (`first` binds, `second` connects).
-func connectedPair(_ ctx: Context, _ first: SocketType = .pair, _ second: SocketType = .pair) throws -> (Socket, Socket) {
+func connectedPair(_ ctx: Context, _ first: SocketType = .pair, _ second: SocketType = .pair) throws -> (Socket, Socket)
+{
   let a = try makeSocket(ctx, first)
   let b = try makeSocket(ctx, second)
   let endpoint = uniqueInproc()
@@ -65,7 +66,8 @@ final class Flag: Sendable {
 }
 
 /// Expects `body` to throw exactly `expected`.
-func expectZMQError(_ expected: ZMQError, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+func expectZMQError(_ expected: ZMQError, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void)
+{
   #expect(throws: expected, sourceLocation: sourceLocation) { try body() }
 }
 

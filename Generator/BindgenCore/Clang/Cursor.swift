@@ -41,10 +41,12 @@ struct Cursor {
     let collector = Collector()
     withExtendedLifetime(collector) {
       let context = Unmanaged.passUnretained(collector).toOpaque()
-      _ = clang_visitChildren(raw, { child, _, context in
-        Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue().cursors.append(child)
-        return CXChildVisit_Continue
-      }, context)
+      _ = clang_visitChildren(
+        raw,
+        { child, _, context in
+          Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue().cursors.append(child)
+          return CXChildVisit_Continue
+        }, context)
     }
     return collector.cursors.map { Cursor($0, in: unit) }
   }

@@ -32,7 +32,8 @@ final class TranslationUnit {
     self.index = index
     mainFile = path
     var unit: CXTranslationUnit?
-    let options = CXTranslationUnit_DetailedPreprocessingRecord.rawValue
+    let options =
+      CXTranslationUnit_DetailedPreprocessingRecord.rawValue
       | CXTranslationUnit_SkipFunctionBodies.rawValue
       | CXTranslationUnit_KeepGoing.rawValue
     let code = withCStrings(arguments) { argv in
@@ -81,8 +82,9 @@ final class TranslationUnit {
       let token = pointer[i]
       var line: UInt32 = 0
       clang_getSpellingLocation(clang_getTokenLocation(raw, token), nil, &line, nil, nil)
-      return Token(kind: Token.Kind(clang_getTokenKind(token)),
-                   spelling: consume(clang_getTokenSpelling(raw, token)), line: Int(line))
+      return Token(
+        kind: Token.Kind(clang_getTokenKind(token)),
+        spelling: consume(clang_getTokenSpelling(raw, token)), line: Int(line))
     }
   }
 }
@@ -92,11 +94,13 @@ extension TranslationUnit {
   /// skipped (inactive `#if` branches). The range list is disposed here.
   func mainFileTokens() -> (tokens: [Token], skippedLines: [ClosedRange<Int>]) {
     guard let file = clang_getFile(raw, mainFile),
-          let size = (try? FileManager.default.attributesOfItem(atPath: mainFile))?[.size] as? Int else {
+      let size = (try? FileManager.default.attributesOfItem(atPath: mainFile))?[.size] as? Int
+    else {
       return ([], [])
     }
-    let range = clang_getRange(clang_getLocationForOffset(raw, file, 0),
-                               clang_getLocationForOffset(raw, file, UInt32(size)))
+    let range = clang_getRange(
+      clang_getLocationForOffset(raw, file, 0),
+      clang_getLocationForOffset(raw, file, UInt32(size)))
     var skipped: [ClosedRange<Int>] = []
     if let list = clang_getSkippedRanges(raw, file) {
       defer { clang_disposeSourceRangeList(list) }

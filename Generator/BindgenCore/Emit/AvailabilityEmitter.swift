@@ -63,7 +63,8 @@ public struct AvailabilityEmitter {
     let safeTypes = spec.threadSafeSocketTypes.sorted().compactMap { name in value(of: name).map { (name, $0) } }
 
     w.block("extension ZMQ") { w in
-      w.doc("""
+      w.doc(
+        """
         What this binding's `zmq.h` declares, at the API level it was generated \
         for (\(context.apiLevel)), of the functions and constants the runtime can do without.
         A `false` flag means the calls behind it throw ``ZMQError`` with code
@@ -80,7 +81,9 @@ public struct AvailabilityEmitter {
           w.line("public static let \(member.member) = \(value(of: member.macro) != nil)")
           w.line()
         }
-        w.doc("Thread-safe socket types (``ThreadSafeSocketType``): \(safeTypes.isEmpty ? "none in this variant" : safeTypes.map { "`\($0.0)`" }.joined(separator: ", ")).")
+        w.doc(
+          "Thread-safe socket types (``ThreadSafeSocketType``): \(safeTypes.isEmpty ? "none in this variant" : safeTypes.map { "`\($0.0)`" }.joined(separator: ", "))."
+        )
         w.line("public static let threadSafeSockets = \(!safeTypes.isEmpty)")
       }
     }
@@ -89,10 +92,14 @@ public struct AvailabilityEmitter {
     w.doc("The runtime's calls to C functions some `zmq.h` lacks (spec/availability.yaml).")
     w.block("enum CShim") { w in
       for function in spec.functions.sorted(by: { $0.name < $1.name }) {
-        let parameters = function.parameters.enumerated().map { "_ p\($0.offset): \($0.element)" }.joined(separator: ", ")
+        let parameters = function.parameters.enumerated().map { "_ p\($0.offset): \($0.element)" }.joined(
+          separator: ", ")
         let arguments = function.parameters.indices.map { "p\($0)" }.joined(separator: ", ")
         let declared = declares(function: function.name)
-        w.doc(declared ? "`\(function.name)`, declared by this header." : "`\(function.name)` is not declared by this header: always throws.")
+        w.doc(
+          declared
+            ? "`\(function.name)`, declared by this header."
+            : "`\(function.name)` is not declared by this header: always throws.")
         w.line("@inline(__always)")
         w.block("static func \(function.name)(\(parameters)) throws(ZMQError) -> \(function.returns)") { w in
           if declared {
@@ -112,7 +119,8 @@ public struct AvailabilityEmitter {
       w.line()
       w.block("extension \(type)") { w in
         for member in members where value(of: member.macro) == nil {
-          w.doc("""
+          w.doc(
+            """
             `\(member.macro)` is not in this libzmq's header: a placeholder value no libzmq \
             uses, refused at run time with ``ZMQError/unavailable`` naming the macro.
             """)
@@ -150,7 +158,8 @@ public struct AvailabilityEmitter {
     }
 
     w.line()
-    w.doc("""
+    w.doc(
+      """
       The socket types libzmq lets several threads use at once, as far as this \
       variant has them (\(context.apiLevel)): ``Context/threadSafeSocket(_:)`` creates a
       ``ThreadSafeSocket`` of one of these. In a stable variant there are none.
@@ -173,7 +182,9 @@ public struct AvailabilityEmitter {
         w.line()
       }
       w.doc("Every thread-safe type of this variant, sorted by C name.")
-      w.line("public static let allCases: [ThreadSafeSocketType] = [\(safeTypes.map { "." + SwiftNaming.memberName($0.0) }.joined(separator: ", "))]")
+      w.line(
+        "public static let allCases: [ThreadSafeSocketType] = [\(safeTypes.map { "." + SwiftNaming.memberName($0.0) }.joined(separator: ", "))]"
+      )
       w.line()
       w.doc("The classic ``SocketType`` with the same value.")
       w.line("public var socketType: SocketType { SocketType(rawValue: rawValue) }")

@@ -59,15 +59,19 @@ public struct GenerationContext: Sendable {
     var codes: [ErrorCode] = []
     for name in spec.errors.header {
       if let value = model.macro(named: name)?.integerValue {
-        codes.append(ErrorCode(name: name, value: value, origin: "libzmq's own code (\(model.macro(named: name)!.body))."))
+        codes.append(
+          ErrorCode(name: name, value: value, origin: "libzmq's own code (\(model.macro(named: name)!.body))."))
       }
     }
     for name in spec.errors.posix where !spec.errors.header.contains(name) {
       if let value = model.systemIntegers[name] {
-        codes.append(ErrorCode(name: name, value: value, origin: "POSIX code, from the platform's errno.h.", fromPlatform: true))
+        codes.append(
+          ErrorCode(name: name, value: value, origin: "POSIX code, from the platform's errno.h.", fromPlatform: true))
       } else if let value = model.macro(named: name)?.integerValue {
         codes.append(
-          ErrorCode(name: name, value: value, origin: "zmq.h's stand-in for a POSIX code this platform lacks.", fromPlatform: true))
+          ErrorCode(
+            name: name, value: value, origin: "zmq.h's stand-in for a POSIX code this platform lacks.",
+            fromPlatform: true))
       }
     }
     return codes.sorted { $0.name < $1.name }
@@ -118,17 +122,22 @@ public struct BindingsGenerator {
       }
     }
     if let functions = context.functions,
-       let wrappers = WrapperEmitter(context: context, functions: functions).emit(diagnostics: &diagnostics) {
+      let wrappers = WrapperEmitter(context: context, functions: functions).emit(diagnostics: &diagnostics)
+    {
       files.append(wrappers)
     }
     if let availability = context.availability {
       files += AvailabilityEmitter(context: context, spec: availability).emit()
     }
     if let fixtures = context.fixtures {
-      files += DoctestEmitter(context: context, examples: context.examples, fixtures: fixtures).emit(diagnostics: &diagnostics)
+      files += DoctestEmitter(context: context, examples: context.examples, fixtures: fixtures).emit(
+        diagnostics: &diagnostics)
     }
     for name in context.missingErrorCodes {
-      diagnostics.append(Diagnostic(.warning, "spec/groups.yaml: errors", "\(name) is defined neither by \(context.model.header) nor by errno.h; left out"))
+      diagnostics.append(
+        Diagnostic(
+          .warning, "spec/groups.yaml: errors",
+          "\(name) is defined neither by \(context.model.header) nor by errno.h; left out"))
     }
     return (files.sorted { $0.path < $1.path }, diagnostics)
   }

@@ -24,7 +24,9 @@ struct ConstantsEmitter {
         }
         if !first { w.line() }
         first = false
-        w.doc("`\(macro.name)`\(macro.body == "\(macro.integerValue ?? .min)" ? "" : " = `\(macro.body)`")\(macro.availability == .draft ? " (draft API)" : "")")
+        w.doc(
+          "`\(macro.name)`\(macro.body == "\(macro.integerValue ?? .min)" ? "" : " = `\(macro.body)`")\(macro.availability == .draft ? " (draft API)" : "")"
+        )
         w.line(declaration)
       }
       for code in context.errorCodes {

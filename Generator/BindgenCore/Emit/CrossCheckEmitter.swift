@@ -9,10 +9,11 @@ struct CrossCheckEmitter {
   /// drafts (the library module is built without ZMQ_BUILD_DRAFT_API).
   func importable(_ macro: MacroDefinition) -> Bool {
     guard macro.availability == .stable, macro.integerValue != nil else { return false }
-    let functionLike = Set(context.model.macros.compactMap { m -> String? in
-      if case .functionLike = m.value { return m.name }
-      return nil
-    })
+    let functionLike = Set(
+      context.model.macros.compactMap { m -> String? in
+        if case .functionLike = m.value { return m.name }
+        return nil
+      })
     return !macro.body.split(separator: " ").contains { functionLike.contains(String($0)) }
   }
 
@@ -45,7 +46,9 @@ struct CrossCheckEmitter {
       w.block("@Test func errorCodes()") { w in
         for code in context.errorCodes {
           w.line("#expect(Int64(ZMQ.\(code.name)) == Int64(\(code.name)), \"\(code.name)\")")
-          w.line("#expect(ZMQError.\(code.name.lowercased()).code == Int32(\(code.name)), \"ZMQError.\(code.name.lowercased())\")")
+          w.line(
+            "#expect(ZMQError.\(code.name.lowercased()).code == Int32(\(code.name)), \"ZMQError.\(code.name.lowercased())\")"
+          )
         }
       }
     }

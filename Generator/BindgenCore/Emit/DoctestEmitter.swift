@@ -54,10 +54,14 @@ struct DoctestEmitter {
       var opening = "do {"
       if let name = example.fixture {
         if let fixture {
-          opening = "try \(isAsync ? "await " : "")DocFixtures.\(name) { \(fixture.parameters.joined(separator: ", ")) in"
+          opening =
+            "try \(isAsync ? "await " : "")DocFixtures.\(name) { \(fixture.parameters.joined(separator: ", ")) in"
         } else {
-          diagnostics.append(Diagnostic(.error, "\(example.file):\(example.line - 1)",
-            "unknown fixture '\(name)' (spec/doctest-fixtures.yaml has: \(fixtures.fixtures.map(\.name).joined(separator: ", ")))"))
+          diagnostics.append(
+            Diagnostic(
+              .error, "\(example.file):\(example.line - 1)",
+              "unknown fixture '\(name)' (spec/doctest-fixtures.yaml has: \(fixtures.fixtures.map(\.name).joined(separator: ", ")))"
+            ))
         }
       }
       w.line(opening)
@@ -70,7 +74,9 @@ struct DoctestEmitter {
       w.raw("#sourceLocation()")
       w.line("}")
       let expected = example.expectations.map { "(\(SwiftLiteral.string($0.text)), \($0.isPattern))" }
-      w.line("printed.expect([\(expected.joined(separator: ", "))], file: \(SwiftLiteral.string(example.file)), line: \(example.line))")
+      w.line(
+        "printed.expect([\(expected.joined(separator: ", "))], file: \(SwiftLiteral.string(example.file)), line: \(example.line))"
+      )
     }
   }
 }

@@ -26,8 +26,10 @@ struct GroupEmitter {
     var result: [Member] = []
     for cName in names {
       guard let macro = context.model.macro(named: cName) else {
-        diagnostics.append(Diagnostic(.warning, "spec/groups.yaml: \(group.type)",
-          "\(cName) is not declared by \(context.model.header); left out"))
+        diagnostics.append(
+          Diagnostic(
+            .warning, "spec/groups.yaml: \(group.type)",
+            "\(cName) is not declared by \(context.model.header); left out"))
         continue
       }
       guard let value = macro.integerValue else {
@@ -50,7 +52,8 @@ struct GroupEmitter {
     var writer = SwiftWriter()
     writer.line(context.provenance(inputs: ["spec/groups.yaml"]).banner)
     writer.doc(group.summary)
-    let conformances = group.shape == .optionSet
+    let conformances =
+      group.shape == .optionSet
       ? "OptionSet, Hashable, Sendable, CustomStringConvertible"
       : "RawRepresentable, Hashable, Sendable, CustomStringConvertible"
     writer.block("public struct \(type): \(conformances)") { w in
@@ -67,7 +70,8 @@ struct GroupEmitter {
       w.doc("Every named value, in declaration order, with its Swift name.")
       w.line("public static let allNamed: [(value: \(type), name: String)] = [")
       for member in members {
-        w.line("  (.\(member.swiftName), \(SwiftLiteral.string(member.swiftName.replacingOccurrences(of: "`", with: "")))),")
+        w.line(
+          "  (.\(member.swiftName), \(SwiftLiteral.string(member.swiftName.replacingOccurrences(of: "`", with: "")))),")
       }
       w.line("]")
       w.line()
@@ -76,7 +80,9 @@ struct GroupEmitter {
         w.block("public var description: String") { w in
           w.line("var rest = rawValue")
           w.line("var names: [String] = []")
-          w.block("for (value, name) in Self.allNamed where value.rawValue != 0 && value.rawValue & (value.rawValue - 1) == 0 && contains(value)") { w in
+          w.block(
+            "for (value, name) in Self.allNamed where value.rawValue != 0 && value.rawValue & (value.rawValue - 1) == 0 && contains(value)"
+          ) { w in
             w.line("names.append(name)")
             w.line("rest &= ~value.rawValue")
           }
@@ -108,7 +114,8 @@ struct ErrorsAndCapabilitiesEmitter {
       for (index, code) in context.errorCodes.enumerated() {
         if index > 0 { w.line() }
         w.doc("`\(code.name)`: \(code.origin)")
-        w.line("public static let \(SwiftNaming.escaped(code.name.lowercased())) = ZMQError(rawValue: \(code.swiftValue))")
+        w.line(
+          "public static let \(SwiftNaming.escaped(code.name.lowercased())) = ZMQError(rawValue: \(code.swiftValue))")
       }
       w.line()
       w.doc("Every named code, in declaration order, with its C name.")
@@ -130,11 +137,15 @@ struct ErrorsAndCapabilitiesEmitter {
       for capability in context.spec.capabilities {
         w.line()
         w.doc("`\"\(capability.name)\"`: \(capability.summary).")
-        w.line("public static let \(SwiftNaming.escaped(capability.name)) = Capability(rawValue: \(SwiftLiteral.string(capability.name)))")
+        w.line(
+          "public static let \(SwiftNaming.escaped(capability.name)) = Capability(rawValue: \(SwiftLiteral.string(capability.name)))"
+        )
       }
       w.line()
       w.doc("Every capability the spec lists.")
-      w.line("public static let all: [Capability] = [\(context.spec.capabilities.map { "." + $0.name }.joined(separator: ", "))]")
+      w.line(
+        "public static let all: [Capability] = [\(context.spec.capabilities.map { "." + $0.name }.joined(separator: ", "))]"
+      )
       w.line()
       w.line("public var description: String { rawValue }")
     }

@@ -18,7 +18,9 @@ struct OptionConformanceEmitter {
   var allSocketTypes: [String] {
     guard let group = context.spec.groups.first(where: { $0.type == "SocketType" }) else { return [] }
     return (group.members ?? []).compactMap { name in
-      guard let macro = context.model.macro(named: name), context.draft || macro.availability == .stable else { return nil }
+      guard let macro = context.model.macro(named: name), context.draft || macro.availability == .stable else {
+        return nil
+      }
       return SwiftNaming.memberName(name)
     }
   }
@@ -49,7 +51,11 @@ struct OptionConformanceEmitter {
       if let value = context.model.macro(named: head)?.integerValue { return ".int(\(value))" }
       return nil
     case .bool:
-      switch head { case "0": return ".bool(false)"; case "1": return ".bool(true)"; default: return nil }
+      switch head {
+      case "0": return ".bool(false)";
+      case "1": return ".bool(true)";
+      default: return nil
+      }
     case .string:
       return ["not set", "NULL", "empty", "null string"].contains(text) ? ".string(\"\")" : nil
     case .bytes:
@@ -93,7 +99,8 @@ struct OptionConformanceEmitter {
 
   func emit() -> GeneratedFile {
     var writer = SwiftWriter()
-    writer.line(context.provenance(inputs: ["\(OptionTableFile.path) (\(table.source))", "spec/option-conformance.yaml"]).banner)
+    writer.line(
+      context.provenance(inputs: ["\(OptionTableFile.path) (\(table.source))", "spec/option-conformance.yaml"]).banner)
     writer.line("import ZeroMQ")
     writer.line()
     writer.block("extension OptionConformance") { w in
@@ -101,13 +108,17 @@ struct OptionConformanceEmitter {
         let type = scope == .socket ? "SocketOptionCase" : "ContextOptionCase"
         let key = scope == .socket ? "SocketOption" : "ContextOption"
         let target = scope == .socket ? "socket" : "context"
-        w.doc("Every \(scope.rawValue) option of the table at this API level (deprecated aliases are covered by the option they alias).")
+        w.doc(
+          "Every \(scope.rawValue) option of the table at this API level (deprecated aliases are covered by the option they alias)."
+        )
         w.line("static let \(scope.rawValue)Cases: [\(type)] = [")
         for row in table.rows where row.scope == scope && row.aliasOf == nil {
           guard let macro = context.model.macro(named: row.name), let number = macro.integerValue,
-                context.draft || macro.availability == .stable, let access = OptionAccessMarker(row) else { continue }
+            context.draft || macro.availability == .stable, let access = OptionAccessMarker(row)
+          else { continue }
           let swiftType = row.kind.swiftType
-          let keyExpression = row.deprecated
+          let keyExpression =
+            row.deprecated
             ? "\(key)<\(swiftType), \(access.typeName)>(rawValue: \(number)\(scope == .socket ? ", kind: .\(row.kind.rawValue)" : ""))"
             : ".\(SwiftNaming.memberName(row.name))"
           let documented = defaultValue(row.defaultValue, kind: row.kind)
@@ -117,7 +128,8 @@ struct OptionConformanceEmitter {
             fields.append("socketTypes: [\(socketTypes(row.socketTypes).map { "." + $0 }.joined(separator: ", "))]")
           }
           if row.gettable {
-            fields.append("read: { \(target) in \(Self.observe(row.kind, "try \(target).get(\(keyExpression)) as \(swiftType)")) }")
+            fields.append(
+              "read: { \(target) in \(Self.observe(row.kind, "try \(target).get(\(keyExpression)) as \(swiftType)")) }")
             fields.append("documentedDefault: \(documented ?? "nil")")
           }
           if let overrides = entry?.defaultsBySocketType, scope == .socket {
@@ -177,7 +189,8 @@ struct OptionConformanceEmitter {
     var controls: [String] = []
     for row in table.rows where row.aliasOf == nil && !row.deprecated {
       guard let macro = context.model.macro(named: row.name), macro.integerValue != nil,
-            context.draft || macro.availability == .stable else { continue }
+        context.draft || macro.availability == .stable
+      else { continue }
       let target = row.scope == .socket ? "socket" : "context"
       let key = ".\(SwiftNaming.memberName(row.name))"
       let type = row.kind.swiftType

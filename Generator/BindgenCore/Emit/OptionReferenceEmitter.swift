@@ -12,13 +12,21 @@ struct OptionReferenceEmitter {
   func rows(_ scope: OptionScope) -> [String] {
     table.rows.filter { $0.scope == scope }.compactMap { row in
       guard let macro = context.model.macro(named: row.name), macro.integerValue != nil,
-            context.draft || macro.availability == .stable, let access = OptionAccessMarker(row) else { return nil }
+        context.draft || macro.availability == .stable, let access = OptionAccessMarker(row)
+      else { return nil }
       let key = SwiftNaming.memberName(row.name).replacingOccurrences(of: "`", with: "")
-      let accessText = switch access { case .readWrite: "read, write"; case .readOnly: "read"; case .writeOnly: "write" }
+      let accessText =
+        switch access {
+        case .readWrite: "read, write";
+        case .readOnly: "read";
+        case .writeOnly: "write"
+        }
       var name = "`.\(key)`"
       if row.deprecated { name += " (deprecated\(row.aliasOf.map { "; use `\($0)`" } ?? ""))" }
-      let cells = [name, "`\(row.name)`", "`\(row.kind.swiftType)`", Self.cell(row.unit),
-                   Self.cell(row.defaultValue), Self.cell(row.socketTypes), accessText]
+      let cells = [
+        name, "`\(row.name)`", "`\(row.kind.swiftType)`", Self.cell(row.unit),
+        Self.cell(row.defaultValue), Self.cell(row.socketTypes), accessText,
+      ]
       return "| " + cells.joined(separator: " | ") + " |"
     }
   }
@@ -54,6 +62,7 @@ struct OptionReferenceEmitter {
       "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     lines += rows(.context)
-    return GeneratedFile(path: context.docDirectory + "/Generated/OptionReference.md", contents: lines.joined(separator: "\n") + "\n")
+    return GeneratedFile(
+      path: context.docDirectory + "/Generated/OptionReference.md", contents: lines.joined(separator: "\n") + "\n")
   }
 }

@@ -59,8 +59,10 @@ struct OptionsEmitter {
     var keys: [Key] = []
     for row in table.rows where row.scope == scope {
       guard let macro = context.model.macro(named: row.name), let value = macro.integerValue else {
-        diagnostics.append(Diagnostic(.warning, "\(OptionTableFile.path): \(row.name)",
-          "documented but not declared by \(context.model.header); no key emitted"))
+        diagnostics.append(
+          Diagnostic(
+            .warning, "\(OptionTableFile.path): \(row.name)",
+            "documented but not declared by \(context.model.header); no key emitted"))
         continue
       }
       if macro.availability == .draft && !context.draft { continue }
@@ -104,12 +106,15 @@ struct OptionsEmitter {
     writer.line(self.context.provenance(inputs: inputs).banner)
     let groups = Dictionary(grouping: keys) { Constraint(valueType: $0.row.kind.swiftType, access: $0.access) }
     for constraint in groups.keys.sorted() {
-      writer.block("extension \(type) where Value == \(constraint.valueType), Access == \(constraint.access.typeName)") { w in
+      writer.block("extension \(type) where Value == \(constraint.valueType), Access == \(constraint.access.typeName)")
+      { w in
         for (index, key) in groups[constraint]!.enumerated() {
           if index > 0 { w.line() }
           w.doc(documentation(key))
           if key.row.deprecated, let target = key.row.aliasOf {
-            w.line("@available(*, deprecated, renamed: \"\(SwiftNaming.memberName(target).replacingOccurrences(of: "`", with: ""))\")")
+            w.line(
+              "@available(*, deprecated, renamed: \"\(SwiftNaming.memberName(target).replacingOccurrences(of: "`", with: ""))\")"
+            )
           } else if key.row.deprecated {
             w.line("@available(*, deprecated, message: \"\(key.row.name) is deprecated in libzmq\")")
           }
@@ -133,7 +138,9 @@ struct OptionsEmitter {
       w.doc("How each documented socket option's value is stored, by option number.")
       w.line("static let socketOptionKinds: [Int32: OptionValueKind] = [")
       var seen: Set<Int64> = []
-      for key in socket.sorted(by: { ($0.row.aliasOf != nil ? 1 : 0, $0.row.name) < ($1.row.aliasOf != nil ? 1 : 0, $1.row.name) })
+      for key in socket.sorted(by: {
+        ($0.row.aliasOf != nil ? 1 : 0, $0.row.name) < ($1.row.aliasOf != nil ? 1 : 0, $1.row.name)
+      })
       where seen.insert(key.value).inserted {
         w.line("  \(key.value): .\(key.row.kind.rawValue),  // \(key.row.name)")
       }
@@ -145,8 +152,11 @@ struct OptionsEmitter {
   /// The runtime's copy of the generator's `OptionValueKind`.
   func kindEnumFile() -> GeneratedFile {
     var writer = SwiftWriter()
-    writer.line(Provenance(command: context.command, inputs: ["Generator/BindgenCore/Spec/OptionValueKind.swift"]).banner)
-    writer.doc("How libzmq stores an option's value, from its documentation: the C\ntype, with `int` options whose unit is boolean told apart.")
+    writer.line(
+      Provenance(command: context.command, inputs: ["Generator/BindgenCore/Spec/OptionValueKind.swift"]).banner)
+    writer.doc(
+      "How libzmq stores an option's value, from its documentation: the C\ntype, with `int` options whose unit is boolean told apart."
+    )
     writer.block("public enum OptionValueKind: Sendable, Hashable") { w in
       for (index, kind) in OptionValueKind.allCases.enumerated() {
         if index > 0 { w.line() }
@@ -161,7 +171,9 @@ struct OptionsEmitter {
       OptionValueKind.allCases.filter { $0.swiftType == kind.swiftType }.count == 1
     }
     writer.block("extension OptionValueKind") { w in
-      w.doc("The kind a key's value type implies when the key is made without one:\nbinary data for `[UInt8]` and any type without a kind of its own.")
+      w.doc(
+        "The kind a key's value type implies when the key is made without one:\nbinary data for `[UInt8]` and any type without a kind of its own."
+      )
       w.line("@usableFromInline")
       w.block("init(valueType: Any.Type)") { w in
         w.line("switch valueType {")

@@ -17,8 +17,10 @@ public struct Workspace {
 
   /// Everything generation needs from the checkout's spec tables and
   /// documentation, around `model`.
-  public func generationContext(model: HeaderModel, draft: Bool, documentation: Bool = true) throws -> GenerationContext {
-    var context = GenerationContext(model: model, spec: try loadGroupSpec(), options: try loadOptionTable(), draft: draft)
+  public func generationContext(model: HeaderModel, draft: Bool, documentation: Bool = true) throws -> GenerationContext
+  {
+    var context = GenerationContext(
+      model: model, spec: try loadGroupSpec(), options: try loadOptionTable(), draft: draft)
     context.fixtures = try loadFixtures()
     context.conformance = try loadConformance()
     context.functions = try loadFunctions()
@@ -92,10 +94,13 @@ public struct Workspace {
         continue
       }
       if current != file.contents {
-        let line = zip(current.split(separator: "\n", omittingEmptySubsequences: false),
-                       file.contents.split(separator: "\n", omittingEmptySubsequences: false))
-          .enumerated().first { $0.element.0 != $0.element.1 }.map { $0.offset + 1 }
-        problems.append("stale: \(file.path)" + (line.map { " (first difference at line \($0))" } ?? " (length differs)"))
+        let line = zip(
+          current.split(separator: "\n", omittingEmptySubsequences: false),
+          file.contents.split(separator: "\n", omittingEmptySubsequences: false)
+        )
+        .enumerated().first { $0.element.0 != $0.element.1 }.map { $0.offset + 1 }
+        problems.append(
+          "stale: \(file.path)" + (line.map { " (first difference at line \($0))" } ?? " (length differs)"))
       }
     }
     problems += orphans(of: files).map { "not generated (remove it or regenerate): \($0)" }

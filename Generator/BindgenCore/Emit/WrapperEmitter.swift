@@ -14,7 +14,7 @@ struct WrapperEmitter {
   /// The templates the generator knows, with the C signature each wraps.
   static let templates: [String: Template] = [
     // int zmq_X (void *socket, const char *endpoint) → Socket.X(_ endpoint: String) throws
-    "socketEndpoint": Template(returnType: "int", parameterTypes: ["void *", "const char *"]),
+    "socketEndpoint": Template(returnType: "int", parameterTypes: ["void *", "const char *"])
   ]
 
   /// The Swift method name of a row (`Socket.bind(_ endpoint: String) throws` → `bind`).
@@ -35,17 +35,25 @@ struct WrapperEmitter {
       for row in rows.sorted(by: { $0.c.first ?? "" < $1.c.first ?? "" }) {
         let location = "spec/functions.yaml: \(row.javascript)"
         guard let templateName = row.template, let template = Self.templates[templateName] else {
-          diagnostics.append(Diagnostic(.error, location, "unknown template '\(row.template ?? "")' (known: \(Self.templates.keys.sorted().joined(separator: ", ")))"))
+          diagnostics.append(
+            Diagnostic(
+              .error, location,
+              "unknown template '\(row.template ?? "")' (known: \(Self.templates.keys.sorted().joined(separator: ", ")))"
+            ))
           continue
         }
         guard row.c.count == 1, let cName = row.c.first, let function = context.model.function(named: cName) else {
-          diagnostics.append(Diagnostic(.error, location, "a mechanical row wraps exactly one function the header declares"))
+          diagnostics.append(
+            Diagnostic(.error, location, "a mechanical row wraps exactly one function the header declares"))
           continue
         }
         let signature = (function.returnType, function.parameters.map(\.type))
         guard signature == (template.returnType, template.parameterTypes) else {
-          diagnostics.append(Diagnostic(.error, location,
-            "\(cName) is \(function.returnType) (\(function.parameters.map(\.type).joined(separator: ", "))) in \(context.model.header); template \(templateName) needs \(template.returnType) (\(template.parameterTypes.joined(separator: ", ")))"))
+          diagnostics.append(
+            Diagnostic(
+              .error, location,
+              "\(cName) is \(function.returnType) (\(function.parameters.map(\.type).joined(separator: ", "))) in \(context.model.header); template \(templateName) needs \(template.returnType) (\(template.parameterTypes.joined(separator: ", ")))"
+            ))
           continue
         }
         guard let name = Self.methodName(row.swift) else {

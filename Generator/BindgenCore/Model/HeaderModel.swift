@@ -113,8 +113,10 @@ public struct HeaderModel: Codable, Sendable, Equatable {
 
   /// The definitions in effect at the end of the header, in header order.
   public var finalMacros: [MacroDefinition] {
-    let lastIndex = Dictionary(macros.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { _, b in b })
-    return macros.enumerated().filter { lastIndex[$0.element.name] == $0.offset && $0.element.undefinedAt == nil }.map(\.element)
+    let lastIndex = Dictionary(
+      macros.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { _, b in b })
+    return macros.enumerated().filter { lastIndex[$0.element.name] == $0.offset && $0.element.undefinedAt == nil }.map(
+      \.element)
   }
 
   public func function(named name: String) -> FunctionDeclaration? {

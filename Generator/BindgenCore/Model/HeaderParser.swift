@@ -88,16 +88,20 @@ public struct HeaderParser {
         name: raw.name, line: raw.line, body: raw.body.map(\.spelling).joined(separator: " "),
         value: value, availability: isStable ? .stable : .draft)
       if let undefined = draft.undefinitions[raw.name]?.first(where: { $0 > raw.line }),
-         !draft.macros.contains(where: { $0.name == raw.name && $0.line > raw.line && $0.line < undefined }) {
+        !draft.macros.contains(where: { $0.name == raw.name && $0.line > raw.line && $0.line < undefined })
+      {
         definition.undefinedAt = undefined
       }
       if let previous = seen[raw.name] {
-        diagnostics.append(Diagnostic(.warning, "\(fileName):\(raw.line)",
-          "\(raw.name) redefined (first defined at line \(previous)); the last definition is used"))
+        diagnostics.append(
+          Diagnostic(
+            .warning, "\(fileName):\(raw.line)",
+            "\(raw.name) redefined (first defined at line \(previous)); the last definition is used"))
       }
       seen[raw.name] = raw.line
       if case .unevaluated(let reason) = value, definition.undefinedAt == nil,
-         raw.name.hasPrefix("ZMQ_") || raw.name.hasPrefix("E") {
+        raw.name.hasPrefix("ZMQ_") || raw.name.hasPrefix("E")
+      {
         diagnostics.append(Diagnostic(.warning, "\(fileName):\(raw.line)", "\(raw.name) not evaluated: \(reason)"))
       }
       macros.append(definition)
@@ -108,7 +112,8 @@ public struct HeaderParser {
     var version: HeaderVersion?
     let final = Dictionary(macros.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     if let major = final["ZMQ_VERSION_MAJOR"]?.integerValue, let minor = final["ZMQ_VERSION_MINOR"]?.integerValue,
-       let patch = final["ZMQ_VERSION_PATCH"]?.integerValue {
+      let patch = final["ZMQ_VERSION_PATCH"]?.integerValue
+    {
       version = HeaderVersion(major: major, minor: minor, patch: patch)
     }
 
@@ -116,9 +121,15 @@ public struct HeaderParser {
       header: fileName,
       version: version,
       macros: macros,
-      functions: draft.functions.map { var f = $0; f.availability = availability(f.name, in: stableFunctions); return f },
-      structs: draft.structs.map { var s = $0; s.availability = availability(s.name, in: stableStructs); return s },
-      typedefs: draft.typedefs.map { var t = $0; t.availability = availability(t.name, in: stableTypedefs); return t },
+      functions: draft.functions.map {
+        var f = $0; f.availability = availability(f.name, in: stableFunctions); return f
+      },
+      structs: draft.structs.map {
+        var s = $0; s.availability = availability(s.name, in: stableStructs); return s
+      },
+      typedefs: draft.typedefs.map {
+        var t = $0; t.availability = availability(t.name, in: stableTypedefs); return t
+      },
       diagnostics: diagnostics,
       systemIntegers: stable.systemIntegers)
   }
@@ -187,11 +198,12 @@ struct RawHeader {
           systemMacros.append(name)
         }
       case CXCursor_FunctionDecl where cursor.isFromMainFile:
-        functions.append(FunctionDeclaration(
-          name: cursor.spelling, line: cursor.location.line,
-          returnType: cursor.resultType.spelling,
-          parameters: cursor.arguments.map { Parameter(name: $0.spelling, type: $0.type.spelling) },
-          availability: .stable))
+        functions.append(
+          FunctionDeclaration(
+            name: cursor.spelling, line: cursor.location.line,
+            returnType: cursor.resultType.spelling,
+            parameters: cursor.arguments.map { Parameter(name: $0.spelling, type: $0.type.spelling) },
+            availability: .stable))
       case CXCursor_StructDecl where cursor.isFromMainFile:
         let name = cursor.spelling
         guard !name.isEmpty, !seenStructs.contains(name) || cursor.isDefinition else { continue }
@@ -200,13 +212,15 @@ struct RawHeader {
         if let index = structs.firstIndex(where: { $0.name == name }) {
           if cursor.isDefinition { structs[index].fields = fields }
         } else {
-          structs.append(StructDeclaration(name: name, line: cursor.location.line, fields: fields, availability: .stable))
+          structs.append(
+            StructDeclaration(name: name, line: cursor.location.line, fields: fields, availability: .stable))
         }
         seenStructs.insert(name)
       case CXCursor_TypedefDecl where cursor.isFromMainFile:
-        typedefs.append(TypedefDeclaration(
-          name: cursor.spelling, line: cursor.location.line,
-          underlyingType: cursor.typedefUnderlyingType.spelling, availability: .stable))
+        typedefs.append(
+          TypedefDeclaration(
+            name: cursor.spelling, line: cursor.location.line,
+            underlyingType: cursor.typedefUnderlyingType.spelling, availability: .stable))
       default:
         continue
       }
@@ -214,7 +228,9 @@ struct RawHeader {
     // `#undef` is not a cursor: find active directives in the main file's tokens.
     let (fileTokens, skipped) = unit.mainFileTokens()
     for i in fileTokens.indices.dropLast(2)
-    where fileTokens[i].spelling == "#" && fileTokens[i + 1].spelling == "undef" && fileTokens[i + 2].kind == .identifier {
+    where fileTokens[i].spelling == "#" && fileTokens[i + 1].spelling == "undef"
+      && fileTokens[i + 2].kind == .identifier
+    {
       let line = fileTokens[i].line
       guard !skipped.contains(where: { $0.contains(line) }) else { continue }
       undefinitions[fileTokens[i + 2].spelling, default: []].append(line)

@@ -91,7 +91,8 @@ public struct MacroEvaluator {
         var substituted: [Token] = []
         for bodyToken in definition.body {
           if bodyToken.kind == .identifier, let index = parameters.firstIndex(of: bodyToken.spelling) {
-            substituted += [Token(kind: .punctuation, spelling: "(")] + arguments[index]
+            substituted +=
+              [Token(kind: .punctuation, spelling: "(")] + arguments[index]
               + [Token(kind: .punctuation, spelling: ")")]
           } else if bodyToken.spelling == "#" || bodyToken.spelling == "##" {
             throw Failure(reason: "'\(token.spelling)' uses the preprocessor operator \(bodyToken.spelling)")

@@ -51,10 +51,14 @@ extension HeaderModel {
     }
     for function in functions {
       let parameters = function.parameters.map { "\($0.type) \($0.name)" }.joined(separator: ", ")
-      lines.append("function \(function.returnType) \(function.name)(\(parameters))  [\(function.availability.rawValue), line \(function.line)]")
+      lines.append(
+        "function \(function.returnType) \(function.name)(\(parameters))  [\(function.availability.rawValue), line \(function.line)]"
+      )
     }
     for s in structs {
-      lines.append("struct \(s.name) { \(s.fields.map { "\($0.type) \($0.name);" }.joined(separator: " ")) }  [\(s.availability.rawValue), line \(s.line)]")
+      lines.append(
+        "struct \(s.name) { \(s.fields.map { "\($0.type) \($0.name);" }.joined(separator: " ")) }  [\(s.availability.rawValue), line \(s.line)]"
+      )
     }
     for t in typedefs {
       lines.append("typedef \(t.underlyingType) \(t.name)  [\(t.availability.rawValue), line \(t.line)]")

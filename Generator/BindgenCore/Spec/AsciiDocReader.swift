@@ -139,7 +139,8 @@ public enum AsciiDocReader {
         index += 1
         continue
       }
-      let opens = (index == 0 || !isWord(characters[index - 1]))
+      let opens =
+        (index == 0 || !isWord(characters[index - 1]))
         && index + 1 < characters.count && !characters[index + 1].isWhitespace && characters[index + 1] != marker
       guard opens else {
         index += 1
@@ -241,7 +242,10 @@ private struct AsciiDocWalker {
         let fits = abs(title.count - length) <= 2
         let isOption = ManPageReader.optionHeading(title) != nil && level >= 2
         if fits || isOption {
-          let note = fits ? nil : "title underline is \(length) characters for a \(title.count)-character title (an AsciiDoc processor would not render it as a heading); taken as the option's heading"
+          let note =
+            fits
+            ? nil
+            : "title underline is \(length) characters for a \(title.count)-character title (an AsciiDoc processor would not render it as a heading); taken as the option's heading"
           heading(level: level, title: title, line: index + 1, underlineNote: note)
           index += 2
           continue
@@ -256,7 +260,8 @@ private struct AsciiDocWalker {
         continue
       }
       // Block titles (`.Example`) and document attributes (`:name: value`).
-      if (trimmed.hasPrefix(".") && trimmed.count > 1 && !trimmed.hasPrefix("..") && !trimmed.dropFirst().hasPrefix(" "))
+      if (trimmed.hasPrefix(".") && trimmed.count > 1 && !trimmed.hasPrefix("..")
+        && !trimmed.dropFirst().hasPrefix(" "))
         || (section.isEmpty && trimmed.hasPrefix(":") && trimmed.dropFirst().contains(":"))
       {
         endParagraph()
@@ -377,7 +382,8 @@ private struct AsciiDocWalker {
       inTable = true
     }
     if current!.fields.contains(where: { $0.label.lowercased() == label.lowercased() }) {
-      diagnostics.append(Diagnostic(.warning, "\(fileName): \(current!.name)", "table row '\(label)' repeated; the first is used"))
+      diagnostics.append(
+        Diagnostic(.warning, "\(fileName): \(current!.name)", "table row '\(label)' repeated; the first is used"))
     } else {
       current!.fields.append(.init(label: label, value: value))
     }
@@ -391,7 +397,9 @@ private struct AsciiDocWalker {
       let next = lines[index].trimmingCharacters(in: .whitespaces)
       if next.isEmpty || Self.definitionRow(next) != nil {
         index += 1
-        if next.isEmpty, index < lines.count, Self.definitionRow(lines[index].trimmingCharacters(in: .whitespaces)) == nil {
+        if next.isEmpty, index < lines.count,
+          Self.definitionRow(lines[index].trimmingCharacters(in: .whitespaces)) == nil
+        {
           break
         }
         continue
@@ -422,7 +430,9 @@ private struct AsciiDocWalker {
   /// Deprecation and alias sentences of an option's prose.
   mutating func noteProse(_ text: String) {
     guard current != nil else { return }
-    if text.range(of: #"This option( name)? is (now )?deprecated"#, options: [.regularExpression, .caseInsensitive]) != nil {
+    if text.range(of: #"This option( name)? is (now )?deprecated"#, options: [.regularExpression, .caseInsensitive])
+      != nil
+    {
       current!.deprecated = true
     }
     if text.range(of: "alias", options: .caseInsensitive) != nil,
@@ -444,7 +454,9 @@ private struct AsciiDocWalker {
     guard rest.first == " " else { return nil }
     var title = rest.trimmingCharacters(in: .whitespaces)
     // A closing run of `=` is allowed: `== Title ==`.
-    if title.hasSuffix(" " + String(marks)) { title = String(title.dropLast(marks.count)).trimmingCharacters(in: .whitespaces) }
+    if title.hasSuffix(" " + String(marks)) {
+      title = String(title.dropLast(marks.count)).trimmingCharacters(in: .whitespaces)
+    }
     guard !title.isEmpty else { return nil }
     return (marks.count - 1, title)
   }
@@ -473,7 +485,8 @@ private struct AsciiDocWalker {
   /// `Label:: value` or `Label::` (the value on the next lines), or nil.
   /// Labels with a `:` of their own are not rows.
   static func definitionRow(_ line: String) -> (String, String)? {
-    guard let separator = line.range(of: ":: ") ?? (line.hasSuffix("::") ? line.range(of: "::", options: .backwards) : nil)
+    guard
+      let separator = line.range(of: ":: ") ?? (line.hasSuffix("::") ? line.range(of: "::", options: .backwards) : nil)
     else { return nil }
     let label = String(line[..<separator.lowerBound]).trimmingCharacters(in: .whitespaces)
     let value = String(line[separator.upperBound...]).trimmingCharacters(in: .whitespaces)

@@ -63,7 +63,9 @@ public struct AvailabilitySpec: Codable, Sendable, Equatable {
   /// The socket types `ThreadSafeSocketType` may offer.
   public var threadSafeSocketTypes: [String]
 
-  public init(functions: [Function], members: [Member], renamedOptions: [RenamedOption] = [], threadSafeSocketTypes: [String]) {
+  public init(
+    functions: [Function], members: [Member], renamedOptions: [RenamedOption] = [], threadSafeSocketTypes: [String]
+  ) {
     self.functions = functions
     self.members = members
     self.renamedOptions = renamedOptions

@@ -63,8 +63,9 @@ public enum DocCatalog {
       if var open = current {
         if trimmed == fence {
           ordinals[section, default: 0] += 1
-          var example = DocExample(file: file, line: open.line, section: section, ordinal: ordinals[section]!,
-                                   fixture: open.fixture, code: open.code)
+          var example = DocExample(
+            file: file, line: open.line, section: section, ordinal: ordinals[section]!,
+            fixture: open.fixture, code: open.code)
           example.draftOnly = open.draftOnly
           examples.append(example)
           current = nil
@@ -116,7 +117,8 @@ public enum DocCatalog {
       if setting == "draft" { continue }
       let parts = setting.split(separator: "=", maxSplits: 1)
       guard parts.count == 2, parts[0] == "fixture" else {
-        throw Problem(file: file, line: number, message: "unknown doctest setting '\(setting)' (known: fixture=NAME, draft)")
+        throw Problem(
+          file: file, line: number, message: "unknown doctest setting '\(setting)' (known: fixture=NAME, draft)")
       }
       fixture = String(parts[1])
     }

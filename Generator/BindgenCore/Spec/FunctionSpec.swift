@@ -51,12 +51,16 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
     }
     var diagnostics: [Diagnostic] = []
     for row in functions where counts[row.docs, default: 0] == 0 {
-      diagnostics.append(Diagnostic(.error, "spec/functions.yaml: \(row.javascript)",
-        "no ```swift example in the documentation section \(row.docs)"))
+      diagnostics.append(
+        Diagnostic(
+          .error, "spec/functions.yaml: \(row.javascript)",
+          "no ```swift example in the documentation section \(row.docs)"))
     }
     for entry in javascriptAPI?.entries ?? [] where counts[entry.docs, default: 0] == 0 {
-      diagnostics.append(Diagnostic(.error, "\(JavaScriptAPI.path): \(entry.name)",
-        "documented in \(entry.docs), which has no ```swift example"))
+      diagnostics.append(
+        Diagnostic(
+          .error, "\(JavaScriptAPI.path): \(entry.name)",
+          "documented in \(entry.docs), which has no ```swift example"))
     }
     return diagnostics
   }
@@ -81,7 +85,8 @@ public struct FunctionSpec: Codable, Sendable, Equatable {
           continue
         }
         if function.availability == .draft && row.draft != true {
-          diagnostics.append(Diagnostic(.error, location, "\(name) is draft API in \(model.header) but the row is not marked draft"))
+          diagnostics.append(
+            Diagnostic(.error, location, "\(name) is draft API in \(model.header) but the row is not marked draft"))
         }
       }
       switch row.shape {

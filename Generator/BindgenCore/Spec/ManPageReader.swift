@@ -211,7 +211,9 @@ private struct PageWalker {
     pageSection = document.titleArguments.count > 1 ? document.titleArguments[1] : ""
   }
 
-  var fileName: String { pageName.isEmpty ? "(untitled page)" : "\(pageName).\(pageSection.isEmpty ? "3" : pageSection)" }
+  var fileName: String {
+    pageName.isEmpty ? "(untitled page)" : "\(pageName).\(pageSection.isEmpty ? "3" : pageSection)"
+  }
 
   mutating func walk() -> ManPage {
     for block in document.blocks {
@@ -271,7 +273,9 @@ private struct PageWalker {
   /// Deprecation and alias sentences of an option's prose.
   mutating func noteProse(_ text: String) {
     guard current != nil else { return }
-    if text.range(of: #"This option( name)? is (now )?deprecated"#, options: [.regularExpression, .caseInsensitive]) != nil {
+    if text.range(of: #"This option( name)? is (now )?deprecated"#, options: [.regularExpression, .caseInsensitive])
+      != nil
+    {
       current!.deprecated = true
     }
     if text.range(of: "alias", options: .caseInsensitive) != nil,
@@ -290,7 +294,8 @@ private struct PageWalker {
     var recoveredLines: [Int] = []
     func reportRecovered(_ walker: inout PageWalker) {
       guard let name = walker.current?.name, !recovered.isEmpty else { return }
-      let lineText = recoveredLines.first == recoveredLines.last
+      let lineText =
+        recoveredLines.first == recoveredLines.last
         ? "line \(recoveredLines[0])" : "lines \(recoveredLines.first!)-\(recoveredLines.last!)"
       walker.diagnostics.append(
         Diagnostic(
@@ -314,7 +319,9 @@ private struct PageWalker {
       } else if current != nil, let (label, value) = Self.definitionRow(text) {
         if currentHasTable {
           diagnostics.append(
-            Diagnostic(.warning, "\(fileName): \(current!.name)", "AsciiDoc row '\(label)' ignored: the option already has a table"))
+            Diagnostic(
+              .warning, "\(fileName): \(current!.name)",
+              "AsciiDoc row '\(label)' ignored: the option already has a table"))
           continue
         }
         guard !current!.fields.contains(where: { $0.label.lowercased() == label.lowercased() }) else { continue }
@@ -331,27 +338,34 @@ private struct PageWalker {
   /// An AsciiDoc labelled-list line, `Label:: value`, with a label that
   /// starts with a letter.
   static func definitionRow(_ text: String) -> (String, String)? {
-    guard let separator = text.range(of: ":: ") ?? (text.hasSuffix("::") ? text.range(of: "::", options: .backwards) : nil)
+    guard
+      let separator = text.range(of: ":: ") ?? (text.hasSuffix("::") ? text.range(of: "::", options: .backwards) : nil)
     else { return nil }
     let label = Roff.normalizeWhitespace(String(text[..<separator.lowerBound]))
     let value = Roff.normalizeWhitespace(String(text[separator.upperBound...]))
-    guard let first = label.unicodeScalars.first, first.properties.isAlphabetic, !label.contains(":") else { return nil }
+    guard let first = label.unicodeScalars.first, first.properties.isAlphabetic, !label.contains(":") else {
+      return nil
+    }
     return (label, value)
   }
 
   mutating func attach(_ table: RoffTable) {
     guard let name = current?.name else {
       if section == "DESCRIPTION" {
-        diagnostics.append(Diagnostic(.warning, "\(fileName):\(table.line)", "table outside any option section ignored"))
+        diagnostics.append(
+          Diagnostic(.warning, "\(fileName):\(table.line)", "table outside any option section ignored"))
       }
       return
     }
     for problem in table.problems {
-      diagnostics.append(Diagnostic(.warning, "\(fileName): \(name)", "malformed table at line \(table.line): \(problem)"))
+      diagnostics.append(
+        Diagnostic(.warning, "\(fileName): \(name)", "malformed table at line \(table.line): \(problem)"))
     }
     if currentHasTable {
       diagnostics.append(
-        Diagnostic(.warning, "\(fileName): \(name)", "second table at line \(table.line) ignored; the option's first table is used"))
+        Diagnostic(
+          .warning, "\(fileName): \(name)",
+          "second table at line \(table.line) ignored; the option's first table is used"))
       return
     }
     currentHasTable = true
@@ -363,7 +377,8 @@ private struct PageWalker {
       }
       let value = row.count > 1 ? row[1...].filter { !$0.isEmpty }.joined(separator: " ") : ""
       if current!.fields.contains(where: { $0.label.lowercased() == label.lowercased() }) {
-        diagnostics.append(Diagnostic(.warning, "\(fileName): \(name)", "table row '\(label)' repeated; the first is used"))
+        diagnostics.append(
+          Diagnostic(.warning, "\(fileName): \(name)", "table row '\(label)' repeated; the first is used"))
         continue
       }
       current!.fields.append(.init(label: label, value: value))

@@ -184,8 +184,9 @@ public struct HeaderMacroFact: Equatable, Sendable {
       guard macro.name.hasPrefix("ZMQ_") else { continue }
       if case .functionLike = macro.value { continue }
       let body = macro.body.trimmingCharacters(in: .whitespaces)
-      let alias = body.hasPrefix("ZMQ_") && body != macro.name && names.contains(body)
-        && body.unicodeScalars.allSatisfy(ManPageReader.isNameScalar) ? body : nil
+      let alias =
+        body.hasPrefix("ZMQ_") && body != macro.name && names.contains(body)
+          && body.unicodeScalars.allSatisfy(ManPageReader.isNameScalar) ? body : nil
       facts.append(
         HeaderMacroFact(
           name: macro.name, value: macro.integerValue, draft: macro.availability == .draft, line: macro.line,

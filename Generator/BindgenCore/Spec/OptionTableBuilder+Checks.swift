@@ -31,7 +31,8 @@ extension OptionTableBuilder.BuildRun {
     }
     for candidate in Self.undocumentedOptionMacros(facts, documented: Set(rows.keys)) {
       let fact = byName[candidate.name]!
-      let what = fact.aliasOf.map { "an alias of the \(candidate.scope) option \($0)" }
+      let what =
+        fact.aliasOf.map { "an alias of the \(candidate.scope) option \($0)" }
         ?? "among the header's \(candidate.scope) options"
       issues.append(
         Issue(
@@ -96,7 +97,8 @@ extension OptionTableBuilder.BuildRun {
       let key = RowKey(scope: override.scope, name: override.name)
       let location = "\(builder.overridesFileName): \(override.name)"
       guard seen.insert(key).inserted else {
-        diagnostics.append(Diagnostic(.error, location, "more than one override for the \(key.scope) option; only the first is applied"))
+        diagnostics.append(
+          Diagnostic(.error, location, "more than one override for the \(key.scope) option; only the first is applied"))
         continue
       }
       guard !override.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -109,7 +111,8 @@ extension OptionTableBuilder.BuildRun {
       }
       if override.remove {
         guard rows[key] != nil else {
-          diagnostics.append(Diagnostic(.warning, location, "stale override: removes a \(key.scope) option no page documents"))
+          diagnostics.append(
+            Diagnostic(.warning, location, "stale override: removes a \(key.scope) option no page documents"))
           continue
         }
         rows[key] = nil
@@ -121,7 +124,8 @@ extension OptionTableBuilder.BuildRun {
           diagnostics.append(
             Diagnostic(
               .warning, location,
-              "stale override: no page documents this \(key.scope) option (use add: true for options only the header has); not applied"))
+              "stale override: no page documents this \(key.scope) option (use add: true for options only the header has); not applied"
+            ))
           continue
         }
         add(override, key: key, location: location)
@@ -129,7 +133,9 @@ extension OptionTableBuilder.BuildRun {
       }
       if override.add {
         diagnostics.append(
-          Diagnostic(.warning, location, "stale override: add: true, but the pages now document the option; its fields are applied as corrections"))
+          Diagnostic(
+            .warning, location,
+            "stale override: add: true, but the pages now document the option; its fields are applied as corrections"))
       }
       modify(key, with: override, location: location)
     }
@@ -146,7 +152,8 @@ extension OptionTableBuilder.BuildRun {
     }
     let target = override.aliasOf.flatMap { rows[RowKey(scope: key.scope, name: $0)] }
     if let aliasOf = override.aliasOf, target == nil {
-      diagnostics.append(Diagnostic(.error, location, "alias of \(aliasOf), which is not a \(key.scope) option of the table; not added"))
+      diagnostics.append(
+        Diagnostic(.error, location, "alias of \(aliasOf), which is not a \(key.scope) option of the table; not added"))
       return
     }
     let type = override.type ?? target?.type
@@ -156,7 +163,8 @@ extension OptionTableBuilder.BuildRun {
       kind = override.kind ?? OptionValueKind.derive(name: override.name, scope: key.scope, type: type, unit: unit)
     }
     guard let type, let kind else {
-      diagnostics.append(Diagnostic(.error, location, "added option needs a type whose kind can be derived, or a kind; not added"))
+      diagnostics.append(
+        Diagnostic(.error, location, "added option needs a type whose kind can be derived, or a kind; not added"))
       return
     }
     let settable = override.settable ?? target?.settable ?? false
@@ -167,7 +175,8 @@ extension OptionTableBuilder.BuildRun {
     }
     rows[key] = DraftRow(
       name: override.name, scope: key.scope, summary: override.summary ?? target?.summary ?? "", type: type, unit: unit,
-      defaultValue: override.defaultValue ?? target?.defaultValue, socketTypes: override.socketTypes ?? target?.socketTypes,
+      defaultValue: override.defaultValue ?? target?.defaultValue,
+      socketTypes: override.socketTypes ?? target?.socketTypes,
       settable: settable, gettable: gettable, draft: fact?.draft ?? false, kind: kind,
       kindFromOverride: override.kind != nil, deprecated: override.deprecated ?? (override.aliasOf != nil),
       aliasOf: override.aliasOf, location: location)
@@ -218,7 +227,9 @@ extension OptionTableBuilder.BuildRun {
     }
     if !changed && settled.isEmpty {
       diagnostics.append(
-        Diagnostic(.warning, location, "stale override: it changes nothing the pages say and settles no disagreement; remove it"))
+        Diagnostic(
+          .warning, location, "stale override: it changes nothing the pages say and settles no disagreement; remove it")
+      )
     }
   }
 }

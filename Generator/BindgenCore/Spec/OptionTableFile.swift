@@ -141,7 +141,8 @@ public enum OptionTableFile {
   public static func parse(_ text: String, file: String = OptionTableFile.path) throws -> OptionTable {
     let root = try compose(text, file: file)
     let top = try mapping(root, file: file, what: "the document")
-    try checkKeys(top, allowed: ["source", "options"], required: ["source", "options"], file: file, what: "the document")
+    try checkKeys(
+      top, allowed: ["source", "options"], required: ["source", "options"], file: file, what: "the document")
     let source = try string(top["source"]!, file: file, what: "source")
     guard case .sequence(let sequence) = top["options"]! else {
       throw OptionTableFileError(file: file, message: "options: expected a list")
@@ -154,7 +155,9 @@ public enum OptionTableFile {
       try checkKeys(
         entry, allowed: Set(rowKeys), required: Set(rowKeys).subtracting(optionalRowKeys), file: file, what: name)
       func text(_ key: String) throws -> String { try string(entry[key]!, file: file, what: "\(name): \(key)") }
-      func optionalText(_ key: String) throws -> String? { try entry[key].map { try string($0, file: file, what: "\(name): \(key)") } }
+      func optionalText(_ key: String) throws -> String? {
+        try entry[key].map { try string($0, file: file, what: "\(name): \(key)") }
+      }
       func flag(_ key: String) throws -> Bool { try bool(entry[key]!, file: file, what: "\(name): \(key)") }
       rows.append(
         OptionRow(
@@ -184,7 +187,9 @@ public enum OptionTableFile {
   /// `overrides`, holding a list of entries with the keys of
   /// `OptionOverride` (`name`, `scope` and `reason` required). An empty
   /// `reason` is read; the builder refuses to apply it.
-  public static func parseOverrides(_ text: String, file: String = "spec/option-overrides.yaml") throws -> [OptionOverride] {
+  public static func parseOverrides(_ text: String, file: String = "spec/option-overrides.yaml") throws
+    -> [OptionOverride]
+  {
     guard let root = try compose(text, file: file, allowEmpty: true) else { return [] }
     let top = try mapping(root, file: file, what: "the document")
     try checkKeys(top, allowed: ["overrides"], required: [], file: file, what: "the document")
@@ -200,8 +205,12 @@ public enum OptionTableFile {
       let entry = try mapping(node, file: file, what: "override \(index + 1)")
       let name = (entry["name"]?.scalar?.string).map { "override \(index + 1) (\($0))" } ?? "override \(index + 1)"
       try checkKeys(entry, allowed: Set(overrideKeys), required: ["name", "scope", "reason"], file: file, what: name)
-      func text(_ key: String) throws -> String? { try entry[key].map { try string($0, file: file, what: "\(name): \(key)") } }
-      func flag(_ key: String) throws -> Bool? { try entry[key].map { try bool($0, file: file, what: "\(name): \(key)") } }
+      func text(_ key: String) throws -> String? {
+        try entry[key].map { try string($0, file: file, what: "\(name): \(key)") }
+      }
+      func flag(_ key: String) throws -> Bool? {
+        try entry[key].map { try bool($0, file: file, what: "\(name): \(key)") }
+      }
       overrides.append(
         OptionOverride(
           name: try text("name")!, scope: try enumValue(entry["scope"]!, file: file, what: "\(name): scope"),
@@ -254,7 +263,9 @@ public enum OptionTableFile {
     return mapping
   }
 
-  static func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, required: Set<String>, file: String, what: String) throws {
+  static func checkKeys(
+    _ mapping: Node.Mapping, allowed: Set<String>, required: Set<String>, file: String, what: String
+  ) throws {
     var seen: Set<String> = []
     for (keyNode, _) in mapping {
       guard let key = keyNode.scalar?.string else {
@@ -262,7 +273,9 @@ public enum OptionTableFile {
       }
       guard allowed.contains(key) else {
         throw OptionTableFileError(
-          file: file, message: "\(what): unknown key '\(key)'\(line(keyNode)) (known keys: \(allowed.sorted().joined(separator: ", ")))")
+          file: file,
+          message:
+            "\(what): unknown key '\(key)'\(line(keyNode)) (known keys: \(allowed.sorted().joined(separator: ", ")))")
       }
       guard seen.insert(key).inserted else {
         throw OptionTableFileError(file: file, message: "\(what): key '\(key)' given twice\(line(keyNode))")

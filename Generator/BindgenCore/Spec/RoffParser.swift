@@ -59,7 +59,8 @@ struct RoffParser {
     if let heading = pendingHeading {
       pendingHeading = nil
       let text = Roff.normalizeWhitespace(decoded)
-      blocks.append(heading.section ? .sectionHeading(text, line: heading.line) : .subsectionHeading(text, line: heading.line))
+      blocks.append(
+        heading.section ? .sectionHeading(text, line: heading.line) : .subsectionHeading(text, line: heading.line))
       return
     }
     if literal != nil {
@@ -87,7 +88,8 @@ struct RoffParser {
       if text.isEmpty {
         pendingHeading = (request.name == "SH", lineNumber)
       } else {
-        blocks.append(request.name == "SH" ? .sectionHeading(text, line: lineNumber) : .subsectionHeading(text, line: lineNumber))
+        blocks.append(
+          request.name == "SH" ? .sectionHeading(text, line: lineNumber) : .subsectionHeading(text, line: lineNumber))
       }
     case "TS":
       flushParagraph()

@@ -37,10 +37,11 @@ enum AsciiDocFixtures {
     #expect(page.options.map(\.name) == ["ZMQ_ALPHA", "ZMQ_BETA", "ZMQ_GAMMA", "ZMQ_OLD_GAMMA", "ZMQ_DELTA"])
     let alpha = try #require(page.options.first)
     #expect(alpha.summary == "Set the socket\u{2019}s alpha")
-    #expect(alpha.fields == [
-      .init(label: "Option value type", value: "int"), .init(label: "Option value unit", value: "milliseconds"),
-      .init(label: "Default value", value: "-1 (infinite)"), .init(label: "Applicable socket types", value: "all"),
-    ])
+    #expect(
+      alpha.fields == [
+        .init(label: "Option value type", value: "int"), .init(label: "Option value unit", value: "milliseconds"),
+        .init(label: "Default value", value: "-1 (infinite)"), .init(label: "Applicable socket types", value: "all"),
+      ])
     let gamma = page.options[2]
     #expect(gamma.unit == "N/A", "a value on the line after its label")
     #expect(gamma.socketTypes == "all, when using TCP or UDP transports.", "a value over two lines")
@@ -66,15 +67,19 @@ enum AsciiDocFixtures {
     let (txt, _) = try AsciiDocFixtures.table(AsciiDocFixtures.txt)
     let (adoc, _) = try AsciiDocFixtures.table(AsciiDocFixtures.adoc)
     #expect(txt.rows == adoc.rows)
-    #expect(txt.rows.map(\.name) == [
-      "ZMQ_ALPHA", "ZMQ_BETA", "ZMQ_DELTA", "ZMQ_EPSILON", "ZMQ_GAMMA", "ZMQ_OLD_GAMMA", "ZMQ_CTX_ONE", "ZMQ_CTX_TWO",
-    ])
+    #expect(
+      txt.rows.map(\.name) == [
+        "ZMQ_ALPHA", "ZMQ_BETA", "ZMQ_DELTA", "ZMQ_EPSILON", "ZMQ_GAMMA", "ZMQ_OLD_GAMMA", "ZMQ_CTX_ONE", "ZMQ_CTX_TWO",
+      ])
     func row(_ name: String, _ scope: OptionScope = .socket) throws -> OptionRow {
       try #require(txt.row(name, scope: scope))
     }
-    #expect(try row("ZMQ_ALPHA") == OptionRow(
-      name: "ZMQ_ALPHA", scope: .socket, summary: "Set the socket\u{2019}s alpha", type: "int", unit: "milliseconds",
-      defaultValue: "-1 (infinite)", socketTypes: "all", settable: true, gettable: true, kind: .int32))
+    #expect(
+      try row("ZMQ_ALPHA")
+        == OptionRow(
+          name: "ZMQ_ALPHA", scope: .socket, summary: "Set the socket\u{2019}s alpha", type: "int",
+          unit: "milliseconds",
+          defaultValue: "-1 (infinite)", socketTypes: "all", settable: true, gettable: true, kind: .int32))
     #expect(try row("ZMQ_BETA").kind == .bool)
     #expect(try row("ZMQ_DELTA").kind == .z85)
     #expect(try row("ZMQ_GAMMA").kind == .string)
@@ -82,9 +87,11 @@ enum AsciiDocFixtures {
     #expect(epsilon.kind == .int64 && epsilon.gettable && !epsilon.settable)
     let old = try row("ZMQ_OLD_GAMMA")
     #expect(old.kind == .string && old.deprecated && old.aliasOf == "ZMQ_GAMMA" && old.type == "character string")
-    #expect(try row("ZMQ_CTX_ONE", .context) == OptionRow(
-      name: "ZMQ_CTX_ONE", scope: .context, summary: "Set one", type: "int", defaultValue: "1", settable: true,
-      gettable: true, kind: .int32))
+    #expect(
+      try row("ZMQ_CTX_ONE", .context)
+        == OptionRow(
+          name: "ZMQ_CTX_ONE", scope: .context, summary: "Set one", type: "int", defaultValue: "1", settable: true,
+          gettable: true, kind: .int32))
     let two = try row("ZMQ_CTX_TWO", .context)
     #expect(two.type == "int" && two.gettable && !two.settable)
   }
@@ -157,7 +164,8 @@ enum LibzmqBuilds {
     "4.3.4: the AsciiDoc sources and the installed man pages give the same table",
     .enabled(
       if: LibzmqBuilds.docs("4.3.4") != nil && LibzmqBuilds.installedManPagesAre434,
-      "skipped: needs `make libzmq VERSION=4.3.4` (.build-libzmq/4.3.4-*/share/doc/zmq-src) and the installed 4.3.4 man pages"))
+      "skipped: needs `make libzmq VERSION=4.3.4` (.build-libzmq/4.3.4-*/share/doc/zmq-src) and the installed 4.3.4 man pages"
+    ))
   func asciiDocMatchesTheManPages434() throws {
     let docs = try #require(LibzmqBuilds.docs("4.3.4"))
     let header = try HeaderParser(headerPath: LibzmqBuilds.header("4.3.4") ?? "/usr/include/zmq.h").parse()
@@ -171,10 +179,13 @@ enum LibzmqBuilds {
     let differing = Set(docRows.keys).union(manRows.keys).filter { docRows[$0] != manRows[$0] }.sorted()
     for key in differing {
       let name = String(key.split(separator: " ").last!)
-      let explained = (docDiagnostics + manDiagnostics).contains { $0.location.hasSuffix(name) || $0.message.contains(name) }
+      let explained = (docDiagnostics + manDiagnostics).contains {
+        $0.location.hasSuffix(name) || $0.message.contains(name)
+      }
       #expect(
         explained,
-        "\(key) differs without a diagnostic:\n  AsciiDoc: \(String(describing: docRows[key]))\n  man:      \(String(describing: manRows[key]))")
+        "\(key) differs without a diagnostic:\n  AsciiDoc: \(String(describing: docRows[key]))\n  man:      \(String(describing: manRows[key]))"
+      )
     }
     #expect(fromDocs.rows.count == fromMan.rows.count)
   }

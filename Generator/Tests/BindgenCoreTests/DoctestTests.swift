@@ -27,7 +27,10 @@ import Testing
     #expect(throws: DocCatalog.Problem(file: "x.md", line: 2, message: "```swift block is never closed")) {
       try DocCatalog.examples(in: "text\n```swift\nlet a = 1\n", file: "x.md")
     }
-    #expect(throws: DocCatalog.Problem(file: "x.md", line: 1, message: "unknown doctest setting 'fixtur=pair' (known: fixture=NAME, draft)")) {
+    #expect(
+      throws: DocCatalog.Problem(
+        file: "x.md", line: 1, message: "unknown doctest setting 'fixtur=pair' (known: fixture=NAME, draft)")
+    ) {
       try DocCatalog.examples(in: "<!-- doctest: fixtur=pair -->\n```swift\n```\n", file: "x.md")
     }
   }
@@ -37,7 +40,8 @@ import Testing
     context.examples = try sampleExamples()
     context.fixtures = try Workspace(root: Paths.fixtureWorkspace).loadFixtures()
     var diagnostics: [Diagnostic] = []
-    let files = DoctestEmitter(context: context, examples: context.examples, fixtures: context.fixtures!).emit(diagnostics: &diagnostics)
+    let files = DoctestEmitter(context: context, examples: context.examples, fixtures: context.fixtures!).emit(
+      diagnostics: &diagnostics)
     #expect(diagnostics.isEmpty)
     #expect(files.map(\.path) == ["Tests/ConformanceTests/Generated/DocSampleTests.swift"])
     try expectReference(["DocSampleTests.swift": files[0].contents], fixture: "doctest.sample")
@@ -48,8 +52,12 @@ import Testing
     examples[0].fixture = "nosuch"
     let context = GenerationContext(model: try parseFixture("current.h"), spec: try loadSpec(), draft: false)
     var diagnostics: [Diagnostic] = []
-    _ = DoctestEmitter(context: context, examples: examples, fixtures: FixtureSpec(fixtures: [])).emit(diagnostics: &diagnostics)
-    #expect(diagnostics.map(\.description) == ["\(Self.samplePath):8: error: unknown fixture 'nosuch' (spec/doctest-fixtures.yaml has: )"])
+    _ = DoctestEmitter(context: context, examples: examples, fixtures: FixtureSpec(fixtures: [])).emit(
+      diagnostics: &diagnostics)
+    #expect(
+      diagnostics.map(\.description) == [
+        "\(Self.samplePath):8: error: unknown fixture 'nosuch' (spec/doctest-fixtures.yaml has: )"
+      ])
   }
 }
 
@@ -60,7 +68,8 @@ import Testing
   @Test func endpointWrappersAreGenerated() throws {
     let context = GenerationContext(model: try parseFixture("current.h"), spec: try loadSpec(), draft: false)
     var diagnostics: [Diagnostic] = []
-    let file = try #require(WrapperEmitter(context: context, functions: try functions()).emit(diagnostics: &diagnostics))
+    let file = try #require(
+      WrapperEmitter(context: context, functions: try functions()).emit(diagnostics: &diagnostics))
     #expect(diagnostics.isEmpty)
     for name in ["bind", "unbind", "connect", "disconnect"] {
       #expect(file.contents.contains("public func \(name)(_ endpoint: String) throws"))
@@ -75,6 +84,10 @@ import Testing
     let context = GenerationContext(model: try parseFixture("tricky.h"), spec: try loadSpec(), draft: false)
     var diagnostics: [Diagnostic] = []
     _ = WrapperEmitter(context: context, functions: spec).emit(diagnostics: &diagnostics)
-    #expect(diagnostics.contains { $0.message == "zmq_fixture_call is int (void *, const char *, size_t) in tricky.h; template socketEndpoint needs int (void *, const char *)" })
+    #expect(
+      diagnostics.contains {
+        $0.message
+          == "zmq_fixture_call is int (void *, const char *, size_t) in tricky.h; template socketEndpoint needs int (void *, const char *)"
+      })
   }
 }

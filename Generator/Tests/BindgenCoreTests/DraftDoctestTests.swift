@@ -35,7 +35,8 @@ import Testing
     for draft in [false, true] {
       let context = GenerationContext(model: try parseFixture("current.h"), spec: try loadSpec(), draft: draft)
       var diagnostics: [Diagnostic] = []
-      let files = DoctestEmitter(context: context, examples: examples, fixtures: fixtures).emit(diagnostics: &diagnostics)
+      let files = DoctestEmitter(context: context, examples: examples, fixtures: fixtures).emit(
+        diagnostics: &diagnostics)
       let text = files.map(\.contents).joined()
       #expect(text.contains("every variant"))
       #expect(text.contains("draft only") == draft)

@@ -79,8 +79,11 @@ import Testing
   @Test func declarations() throws {
     let call = try #require(model.function(named: "zmq_fixture_call"))
     #expect(call.returnType == "int")
-    #expect(call.parameters == [Parameter(name: "s_", type: "void *"), Parameter(name: "name_", type: "const char *"),
-                                Parameter(name: "len_", type: "size_t")])
+    #expect(
+      call.parameters == [
+        Parameter(name: "s_", type: "void *"), Parameter(name: "name_", type: "const char *"),
+        Parameter(name: "len_", type: "size_t"),
+      ])
     #expect(model.function(named: "zmq_fixture_new")?.parameters == [])
     let thing = try #require(model.structs.first { $0.name == "thing_t" })
     #expect(thing.fields == [Parameter(name: "count", type: "int"), Parameter(name: "events", type: "short")])
@@ -111,7 +114,9 @@ import Testing
     }
   }
 
-  func evaluate(_ source: String, _ definitions: [String: String] = [:]) -> Result<MacroEvaluator.Result, MacroEvaluator.Failure> {
+  func evaluate(_ source: String, _ definitions: [String: String] = [:]) -> Result<
+    MacroEvaluator.Result, MacroEvaluator.Failure
+  > {
     let evaluator = MacroEvaluator(definitions: definitions.mapValues { .init(parameters: nil, body: tokens($0)) })
     do { return .success(try evaluator.evaluate(tokens(source))) } catch { return .failure(error) }
   }
@@ -129,7 +134,9 @@ import Testing
   @Test func deepNestingFailsInsteadOfExhaustingTheStack() {
     let deep = String(repeating: "( ", count: 4000) + "1" + String(repeating: " )", count: 4000)
     #expect(evaluate(deep) == .failure(.init(reason: "expression nested more than 256 levels deep")))
-    #expect(evaluate(String(repeating: "- ", count: 4000) + "1") == .failure(.init(reason: "expression nested more than 256 levels deep")))
+    #expect(
+      evaluate(String(repeating: "- ", count: 4000) + "1")
+        == .failure(.init(reason: "expression nested more than 256 levels deep")))
     let fine = String(repeating: "( ", count: 100) + "7" + String(repeating: " )", count: 100)
     #expect(evaluate(fine) == .success(.integer(7)))
   }
@@ -139,8 +146,14 @@ import Testing
     #expect(evaluate("( 1") == .failure(.init(reason: "missing ')'")))
     #expect(evaluate("1 2") == .failure(.init(reason: "unexpected token '2' in constant expression")))
     #expect(evaluate("1 << 64") == .failure(.init(reason: "shift by 64 is out of range")))
-    #expect(evaluate("0xFFFFFFFFFFFFFFFF") == .failure(.init(reason: "integer literal 0xFFFFFFFFFFFFFFFF (18446744073709551615) does not fit in 64-bit signed arithmetic")))
-    #expect(evaluate("9223372036854775807 + 1") == .failure(.init(reason: "integer overflow in '9223372036854775807 + 1'")))
+    #expect(
+      evaluate("0xFFFFFFFFFFFFFFFF")
+        == .failure(
+          .init(
+            reason: "integer literal 0xFFFFFFFFFFFFFFFF (18446744073709551615) does not fit in 64-bit signed arithmetic"
+          )))
+    #expect(
+      evaluate("9223372036854775807 + 1") == .failure(.init(reason: "integer overflow in '9223372036854775807 + 1'")))
     #expect(evaluate("A", ["A": "B", "B": "A"]) == .failure(.init(reason: "macro 'A' refers to itself")))
     #expect(evaluate("X") == .failure(.init(reason: "refers to unknown name 'X'")))
   }

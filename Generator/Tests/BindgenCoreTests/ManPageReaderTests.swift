@@ -63,8 +63,9 @@ enum ManFixtures {
   }
 
   @Test func splitsRequestArguments() {
-    #expect(Roff.splitArguments(#""ZMQ_X: a \fIb\fR" 3 "say ""hi""" plain\-arg"#)
-      == ["ZMQ_X: a b", "3", #"say "hi""#, "plain-arg"])
+    #expect(
+      Roff.splitArguments(#""ZMQ_X: a \fIb\fR" 3 "say ""hi""" plain\-arg"#)
+        == ["ZMQ_X: a b", "3", #"say "hi""#, "plain-arg"])
     // `\"` starts a comment even inside a quoted argument.
     #expect(Roff.splitArguments(#""unterminated \" quote"#) == ["unterminated "])
     #expect(Roff.splitArguments("") == [])
@@ -73,80 +74,86 @@ enum ManFixtures {
   // MARK: Documents and tables
 
   @Test func readsHeadingsParagraphsAndLiterals() {
-    let document = RoffDocument(parsing: """
-      .TH "PAGE" "3" "date" "0MQ 1\\&.2\\&.3" "Manual"
-      .SH "NAME"
-      page \\- what it is
-      .SH
-      DESCRIPTION
-      .SS "ZMQ_X: the x"
-      First line
-      continues here\\&.
-      .sp
-      Second paragraph\\&.
-      .nf
-      literal   line
-      .sp
+    let document = RoffDocument(
+      parsing: """
+        .TH "PAGE" "3" "date" "0MQ 1\\&.2\\&.3" "Manual"
+        .SH "NAME"
+        page \\- what it is
+        .SH
+        DESCRIPTION
+        .SS "ZMQ_X: the x"
+        First line
+        continues here\\&.
+        .sp
+        Second paragraph\\&.
+        .nf
+        literal   line
+        .sp
 
-      .fi
-      .B bold words
-      .BR zmq_x (3)
-      """)
+        .fi
+        .B bold words
+        .BR zmq_x (3)
+        """)
     #expect(document.titleArguments == ["PAGE", "3", "date", "0MQ 1.2.3", "Manual"])
-    #expect(document.blocks == [
-      .sectionHeading("NAME", line: 2),
-      .paragraph("page - what it is", line: 3),
-      .sectionHeading("DESCRIPTION", line: 4),
-      .subsectionHeading("ZMQ_X: the x", line: 6),
-      .paragraph("First line continues here.", line: 7),
-      .paragraph("Second paragraph.", line: 10),
-      .literal(["literal   line", "", ""], line: 12),
-      .paragraph("bold words zmq_x(3)", line: 16),
-    ])
+    #expect(
+      document.blocks == [
+        .sectionHeading("NAME", line: 2),
+        .paragraph("page - what it is", line: 3),
+        .sectionHeading("DESCRIPTION", line: 4),
+        .subsectionHeading("ZMQ_X: the x", line: 6),
+        .paragraph("First line continues here.", line: 7),
+        .paragraph("Second paragraph.", line: 10),
+        .literal(["literal   line", "", ""], line: 12),
+        .paragraph("bold words zmq_x(3)", line: 16),
+      ])
   }
 
   /// Every row layout of the pages: two cells of `T{ … T}` blocks joined by
   /// the tab character, multi-line cells, a plain-cell table with the
   /// default tab, and `.T&` format changes.
   @Test func readsTables() {
-    let document = RoffDocument(parsing: """
-      .TS
-      tab(:);
-      lt lt
-      lt lt.
-      T{
-      .sp
-      Option value type
-      T}:T{
-      .sp
-      binary data
-      T}
-      T{
-      .sp
-      Applicable socket types
-      T}:T{
-      .sp
-      \\fIZMQ_SUB\\fR,
-      ZMQ_XSUB
-      .br
-      and more\\&.
-      T}
-      .TE
-      .TS
-      l l.
-      a\tb
-      .T&
-      c c.
-      c\td
-      .TE
-      """)
+    let document = RoffDocument(
+      parsing: """
+        .TS
+        tab(:);
+        lt lt
+        lt lt.
+        T{
+        .sp
+        Option value type
+        T}:T{
+        .sp
+        binary data
+        T}
+        T{
+        .sp
+        Applicable socket types
+        T}:T{
+        .sp
+        \\fIZMQ_SUB\\fR,
+        ZMQ_XSUB
+        .br
+        and more\\&.
+        T}
+        .TE
+        .TS
+        l l.
+        a\tb
+        .T&
+        c c.
+        c\td
+        .TE
+        """)
     guard case .table(let first) = document.blocks.first, case .table(let second) = document.blocks.last,
       document.blocks.count == 2
     else {
       Issue.record("expected two tables, got \(document.blocks)")
       return
     }
-    #expect(first.rows == [["Option value type", "binary data"], ["Applicable socket types", "ZMQ_SUB, ZMQ_XSUB and more."]])
+    #expect(
+      first.rows == [
+        ["Option value type", "binary data"], ["Applicable socket types", "ZMQ_SUB, ZMQ_XSUB and more."],
+      ])
     #expect(first.problems.isEmpty)
     #expect(first.line == 1)
     #expect(second.rows == [["a", "b"], ["c", "d"]])
@@ -190,20 +197,22 @@ enum ManFixtures {
     #expect(page.fileName == "fixture_setsockopt.3")
     #expect(page.synopsisValueType == nil)  // const void *option_value
     #expect(page.diagnostics.isEmpty, "\(page.diagnostics)")
-    #expect(page.options.map(\.name) == [
-      "ZMQ_ALPHA", "ZMQ_BETA", "ZMQ_GAMMA", "ZMQ_DELTA", "ZMQ_EPSILON", "ZMQ_ZETA", "ZMQ_ETA", "ZMQ_THETA",
-      "ZMQ_OLD_THETA", "ZMQ_IOTA", "ZMQ_KAPPA", "ZMQ_MU", "ZMQ_NU", "ZMQ_RHO", "ZMQ_SIGMA", "ZMQ_TAU",
-    ])
+    #expect(
+      page.options.map(\.name) == [
+        "ZMQ_ALPHA", "ZMQ_BETA", "ZMQ_GAMMA", "ZMQ_DELTA", "ZMQ_EPSILON", "ZMQ_ZETA", "ZMQ_ETA", "ZMQ_THETA",
+        "ZMQ_OLD_THETA", "ZMQ_IOTA", "ZMQ_KAPPA", "ZMQ_MU", "ZMQ_NU", "ZMQ_RHO", "ZMQ_SIGMA", "ZMQ_TAU",
+      ])
     let options = Dictionary(uniqueKeysWithValues: page.options.map { ($0.name, $0) })
 
     let alpha = try #require(options["ZMQ_ALPHA"])
     #expect(alpha.summary == "Set the socket\u{2019}s alpha")
-    #expect(alpha.fields == [
-      .init(label: "Option value type", value: "int"),
-      .init(label: "Option value unit", value: "milliseconds"),
-      .init(label: "Default value", value: "-1 (infinite)"),
-      .init(label: "Applicable socket types", value: "all"),
-    ])
+    #expect(
+      alpha.fields == [
+        .init(label: "Option value type", value: "int"),
+        .init(label: "Option value unit", value: "milliseconds"),
+        .init(label: "Default value", value: "-1 (infinite)"),
+        .init(label: "Applicable socket types", value: "all"),
+      ])
     #expect(alpha.type == "int" && alpha.unit == "milliseconds" && alpha.defaultValue == "-1 (infinite)")
     #expect(alpha.socketTypes == "all")
     #expect(alpha.aliasOf == nil && !alpha.deprecated)
@@ -234,29 +243,34 @@ enum ManFixtures {
   /// in a literal block, with the next option's title inside it.
   @Test func recoversUnrenderedAsciiDoc() throws {
     let page = ManPageReader.read(try ManFixtures.socketGet)
-    #expect(page.options.map(\.name) == [
-      "ZMQ_ALPHA", "ZMQ_EPSILON", "ZMQ_ETA", "ZMQ_OLD_THETA", "ZMQ_FD", "ZMQ_XI", "ZMQ_PI", "ZMQ_NU", "ZMQ_RHO",
-      "ZMQ_SIGMA", "ZMQ_TAU", "ZMQ_UPSILON", "ZMQ_PHI",
-    ])
+    #expect(
+      page.options.map(\.name) == [
+        "ZMQ_ALPHA", "ZMQ_EPSILON", "ZMQ_ETA", "ZMQ_OLD_THETA", "ZMQ_FD", "ZMQ_XI", "ZMQ_PI", "ZMQ_NU", "ZMQ_RHO",
+        "ZMQ_SIGMA", "ZMQ_TAU", "ZMQ_UPSILON", "ZMQ_PHI",
+      ])
     let options = Dictionary(uniqueKeysWithValues: page.options.map { ($0.name, $0) })
     let upsilon = try #require(options["ZMQ_UPSILON"])
     #expect(upsilon.summary == "Retrieve upsilon")
-    #expect(upsilon.fields == [
-      .init(label: "Option value type", value: "int"),
-      .init(label: "Option value unit", value: ">0"),
-      .init(label: "Default value", value: "0"),
-      .init(label: "Applicable socket types", value: "all, only for connection-oriented transports"),
-    ])
+    #expect(
+      upsilon.fields == [
+        .init(label: "Option value type", value: "int"),
+        .init(label: "Option value unit", value: ">0"),
+        .init(label: "Default value", value: "0"),
+        .init(label: "Applicable socket types", value: "all, only for connection-oriented transports"),
+      ])
     let phi = try #require(options["ZMQ_PHI"])
     #expect(phi.unit == "kilobits per second", "the table after the literal block belongs to ZMQ_PHI")
     #expect(options["ZMQ_TAU"]?.unit == "messages", "ZMQ_TAU keeps its own table")
     #expect(options["ZMQ_PI"]?.fields.count == 3)
     #expect(options["ZMQ_PI"]?.defaultValue == nil)
-    #expect(page.diagnostics.map(\.location) == [
-      "fixture_getsockopt.3: ZMQ_UPSILON", "fixture_getsockopt.3: ZMQ_UPSILON", "fixture_getsockopt.3: ZMQ_PHI",
-    ])
+    #expect(
+      page.diagnostics.map(\.location) == [
+        "fixture_getsockopt.3: ZMQ_UPSILON", "fixture_getsockopt.3: ZMQ_UPSILON", "fixture_getsockopt.3: ZMQ_PHI",
+      ])
     #expect(page.diagnostics.allSatisfy { $0.severity == .warning })
-    #expect(page.diagnostics[1].message.contains("Option value type, Option value unit, Default value, Applicable socket types"))
+    #expect(
+      page.diagnostics[1].message.contains(
+        "Option value type, Option value unit, Default value, Applicable socket types"))
   }
 
   @Test func readsTheContextLayouts() throws {
@@ -274,21 +288,23 @@ enum ManFixtures {
     #expect(get.diagnostics.isEmpty)
   }
 
-  @Test(arguments: [
-    ("int zmq_ctx_set (void *context, int option_name, int option_value);", "int"),
-    ("int zmq_ctx_get (void *context, int option_name);", "int"),
-    ("int zmq_setsockopt (void *socket, int option_name, const void *option_value, size_t option_len);", nil),
-    ("int zmq_getsockopt (void *socket, int option_name, void *option_value, size_t *option_len);", nil),
-    ("no prototype here", nil),
-    ("void *weird (", nil),
-  ] as [(String, String?)])
+  @Test(
+    arguments: [
+      ("int zmq_ctx_set (void *context, int option_name, int option_value);", "int"),
+      ("int zmq_ctx_get (void *context, int option_name);", "int"),
+      ("int zmq_setsockopt (void *socket, int option_name, const void *option_value, size_t option_len);", nil),
+      ("int zmq_getsockopt (void *socket, int option_name, void *option_value, size_t *option_len);", nil),
+      ("no prototype here", nil),
+      ("void *weird (", nil),
+    ] as [(String, String?)])
   func findsTheSynopsisValueType(synopsis: String, expected: String?) {
     let page = ManPageReader.read(".SH SYNOPSIS\n\(synopsis)\n")
     #expect(page.synopsisValueType == expected)
   }
 
   @Test func reportsDuplicateAndStrayTables() {
-    let page = ManPageReader.read("""
+    let page = ManPageReader.read(
+      """
       .TH "P" "3"
       .SH DESCRIPTION
       .TS
@@ -366,12 +382,15 @@ enum ManFixtures {
     var inputs: [String] = [
       "", "\\", ".", "'", ".TS", ".TS\n", "T{", ".TS\nT{", ".TS\ntab(", ".TS\ntab(:);\n", ".TS\ntab();\nT{\nT}:",
       ".SS", ".SS \"", ".SH\n", ".de X\n.TS\n", ".nf\n.TS\nT{\n", "\\(", "\\[", "\\s(", "\\s+", "\\*(", "\\f",
-      "\\h'", "\\C'", ".TS\n.T&\n", "T}\nT}\n.TE", ".TS\nl l.\n\t\t\t\n.TE", "ZMQ_A: x\n", ".SH DESCRIPTION\n.nf\nZMQ_A: b\nL:: v\n",
+      "\\h'", "\\C'", ".TS\n.T&\n", "T}\nT}\n.TE", ".TS\nl l.\n\t\t\t\n.TE", "ZMQ_A: x\n",
+      ".SH DESCRIPTION\n.nf\nZMQ_A: b\nL:: v\n",
       String(repeating: ".TS\nT{\n", count: 200), String(repeating: "\\", count: 1001),
-      "\u{0}\u{1}\r\n\r\n.TS\r\ntab(:);\r\nl.\r\nT{\r\nx\r\nT}\r\n.TE\r\n", "e\u{301}\\\u{301}x", "\u{FEFF}.SS \"ZMQ_Q: q\"",
+      "\u{0}\u{1}\r\n\r\n.TS\r\ntab(:);\r\nl.\r\nT{\r\nx\r\nT}\r\n.TE\r\n", "e\u{301}\\\u{301}x",
+      "\u{FEFF}.SS \"ZMQ_Q: q\"",
     ]
     let tokens = [
-      ".TS\n", ".TE\n", "T{\n", "T}", ":", "\t", ".SS \"ZMQ_X: y\"\n", ".SH DESCRIPTION\n", ".nf\n", ".fi\n", "\\", "\\f",
+      ".TS\n", ".TE\n", "T{\n", "T}", ":", "\t", ".SS \"ZMQ_X: y\"\n", ".SH DESCRIPTION\n", ".nf\n", ".fi\n", "\\",
+      "\\f",
       "\\(", "\\[", "\"", "\n", "tab(:);\n", "lt lt.\n", "ZMQ_", "Option value type:: int\n", ".T&\n", ".sp\n", "\\*",
       "é", "\u{0}", ".de\n", "..\n",
     ]
@@ -431,9 +450,10 @@ enum ManFixtures {
     #expect(getOptions["ZMQ_RECONNECT_STOP"]?.unit == "ZMQ_RECONNECT_STOP_CONN_REFUSED")
 
     #expect(set.diagnostics.isEmpty && contextSet.diagnostics.isEmpty && contextGet.diagnostics.isEmpty)
-    #expect(get.diagnostics.map(\.location) == [
-      "zmq_getsockopt.3: ZMQ_PRIORITY", "zmq_getsockopt.3: ZMQ_PRIORITY", "zmq_getsockopt.3: ZMQ_RATE",
-    ])
+    #expect(
+      get.diagnostics.map(\.location) == [
+        "zmq_getsockopt.3: ZMQ_PRIORITY", "zmq_getsockopt.3: ZMQ_PRIORITY", "zmq_getsockopt.3: ZMQ_RATE",
+      ])
   }
 }
 

@@ -34,9 +34,11 @@ enum FixtureHeader {
   }()
 }
 
-func buildFixtureOptionTable(header: [HeaderMacroFact]? = FixtureHeader.facts, overrides: [OptionOverride] = []) throws -> (
-  OptionTable, [Diagnostic]
-) {
+func buildFixtureOptionTable(header: [HeaderMacroFact]? = FixtureHeader.facts, overrides: [OptionOverride] = []) throws
+  -> (
+    OptionTable, [Diagnostic]
+  )
+{
   try OptionTableBuilder(
     socketSetPage: ManFixtures.socketSet, socketGetPage: ManFixtures.socketGet,
     contextSetPage: ManFixtures.contextSet, contextGetPage: ManFixtures.contextGet, header: header,
@@ -53,28 +55,29 @@ let fixtureGetPageRecoveryLocations = [
 @Suite struct OptionTableTests {
   // MARK: Kinds
 
-  @Test(arguments: [
-    ("ZMQ_X", OptionScope.socket, "int", "milliseconds", OptionValueKind.int32),
-    ("ZMQ_X", .socket, "int", nil, .int32),
-    ("ZMQ_X", .socket, "int", "boolean", .bool),
-    ("ZMQ_X", .socket, "int", "Boolean", .bool),
-    ("ZMQ_X", .socket, "int", "0, 1", .bool),
-    ("ZMQ_X", .socket, "int", "0,1", .bool),
-    ("ZMQ_X", .socket, "int", "0, 1, 2", .int32),
-    ("ZMQ_X", .socket, "int", "-1,0,1", .int32),
-    ("ZMQ_X", .socket, "int", "N/A (flags)", .int32),
-    ("ZMQ_X", .socket, "int64_t", "bytes", .int64),
-    ("ZMQ_X", .socket, "uint64_t", "N/A (bitmap)", .uint64),
-    ("ZMQ_X", .socket, "character string", "N/A", .string),
-    ("ZMQ_X", .socket, "NULL-terminated character string", "N/A", .string),
-    ("ZMQ_X", .socket, "binary data", "N/A", .bytes),
-    ("ZMQ_X", .socket, "binary data or Z85 text string", nil, .z85),
-    ("ZMQ_X", .socket, "Binary  data or Z85 text string", nil, .z85),
-    ("ZMQ_FD", .socket, "int on POSIX systems, SOCKET on Windows", "N/A", .int32),
-    ("ZMQ_X", .context, "int", "boolean", .int32),
-    ("ZMQ_X", .context, "int", "0, 1", .int32),
-    ("ZMQ_X", .context, "character string", nil, .string),
-  ] as [(String, OptionScope, String, String?, OptionValueKind)])
+  @Test(
+    arguments: [
+      ("ZMQ_X", OptionScope.socket, "int", "milliseconds", OptionValueKind.int32),
+      ("ZMQ_X", .socket, "int", nil, .int32),
+      ("ZMQ_X", .socket, "int", "boolean", .bool),
+      ("ZMQ_X", .socket, "int", "Boolean", .bool),
+      ("ZMQ_X", .socket, "int", "0, 1", .bool),
+      ("ZMQ_X", .socket, "int", "0,1", .bool),
+      ("ZMQ_X", .socket, "int", "0, 1, 2", .int32),
+      ("ZMQ_X", .socket, "int", "-1,0,1", .int32),
+      ("ZMQ_X", .socket, "int", "N/A (flags)", .int32),
+      ("ZMQ_X", .socket, "int64_t", "bytes", .int64),
+      ("ZMQ_X", .socket, "uint64_t", "N/A (bitmap)", .uint64),
+      ("ZMQ_X", .socket, "character string", "N/A", .string),
+      ("ZMQ_X", .socket, "NULL-terminated character string", "N/A", .string),
+      ("ZMQ_X", .socket, "binary data", "N/A", .bytes),
+      ("ZMQ_X", .socket, "binary data or Z85 text string", nil, .z85),
+      ("ZMQ_X", .socket, "Binary  data or Z85 text string", nil, .z85),
+      ("ZMQ_FD", .socket, "int on POSIX systems, SOCKET on Windows", "N/A", .int32),
+      ("ZMQ_X", .context, "int", "boolean", .int32),
+      ("ZMQ_X", .context, "int", "0, 1", .int32),
+      ("ZMQ_X", .context, "character string", nil, .string),
+    ] as [(String, OptionScope, String, String?, OptionValueKind)])
   func derivesKinds(name: String, scope: OptionScope, type: String, unit: String?, expected: OptionValueKind) {
     #expect(OptionValueKind.derive(name: name, scope: scope, type: type, unit: unit) == expected)
   }
@@ -92,20 +95,26 @@ let fixtureGetPageRecoveryLocations = [
     let (table, _) = try buildFixtureOptionTable(header: nil)
     #expect(table.source == "libzmq 9.8.7 man pages")
     #expect(table.rows == OptionTable.sorted(table.rows))
-    #expect(table.rows.filter { $0.scope == .socket }.map(\.name) == [
-      "ZMQ_ALPHA", "ZMQ_BETA", "ZMQ_DELTA", "ZMQ_EPSILON", "ZMQ_ETA", "ZMQ_FD", "ZMQ_GAMMA", "ZMQ_IOTA", "ZMQ_KAPPA",
-      "ZMQ_MU", "ZMQ_NU", "ZMQ_OLD_THETA", "ZMQ_PHI", "ZMQ_PI", "ZMQ_RHO", "ZMQ_SIGMA", "ZMQ_TAU", "ZMQ_THETA",
-      "ZMQ_UPSILON", "ZMQ_XI", "ZMQ_ZETA",
-    ])
-    #expect(table.rows.filter { $0.scope == .context }.map(\.name) == [
-      "ZMQ_CTX_BLOCKY", "ZMQ_CTX_MAX", "ZMQ_CTX_READ", "ZMQ_CTX_WRITE",
-    ])
+    #expect(
+      table.rows.filter { $0.scope == .socket }.map(\.name) == [
+        "ZMQ_ALPHA", "ZMQ_BETA", "ZMQ_DELTA", "ZMQ_EPSILON", "ZMQ_ETA", "ZMQ_FD", "ZMQ_GAMMA", "ZMQ_IOTA", "ZMQ_KAPPA",
+        "ZMQ_MU", "ZMQ_NU", "ZMQ_OLD_THETA", "ZMQ_PHI", "ZMQ_PI", "ZMQ_RHO", "ZMQ_SIGMA", "ZMQ_TAU", "ZMQ_THETA",
+        "ZMQ_UPSILON", "ZMQ_XI", "ZMQ_ZETA",
+      ])
+    #expect(
+      table.rows.filter { $0.scope == .context }.map(\.name) == [
+        "ZMQ_CTX_BLOCKY", "ZMQ_CTX_MAX", "ZMQ_CTX_READ", "ZMQ_CTX_WRITE",
+      ])
     func row(_ name: String, _ scope: OptionScope = .socket) throws -> OptionRow {
       try #require(table.row(name, scope: scope))
     }
-    #expect(try row("ZMQ_ALPHA") == OptionRow(
-      name: "ZMQ_ALPHA", scope: .socket, summary: "Set the socket\u{2019}s alpha", type: "int", unit: "milliseconds",
-      defaultValue: "-1 (infinite)", socketTypes: "all", settable: true, gettable: true, draft: false, kind: .int32))
+    #expect(
+      try row("ZMQ_ALPHA")
+        == OptionRow(
+          name: "ZMQ_ALPHA", scope: .socket, summary: "Set the socket\u{2019}s alpha", type: "int",
+          unit: "milliseconds",
+          defaultValue: "-1 (infinite)", socketTypes: "all", settable: true, gettable: true, draft: false, kind: .int32)
+    )
     // Set page wins for text; the get page's wording of the same thing is no disagreement.
     let eta = try row("ZMQ_ETA")
     #expect(eta.type == "character string" && eta.defaultValue == "not set" && eta.kind == .string)
@@ -117,18 +126,22 @@ let fixtureGetPageRecoveryLocations = [
     #expect(!xi.settable && xi.gettable)
     #expect(try row("ZMQ_PI").defaultValue == nil)
     // The deprecated alias takes its target's type and its own access.
-    #expect(try row("ZMQ_OLD_THETA") == OptionRow(
-      name: "ZMQ_OLD_THETA", scope: .socket, summary: "Deprecated name of theta", type: "binary data", unit: "N/A",
-      defaultValue: "NULL", socketTypes: "ZMQ_ROUTER, ZMQ_DEALER.", settable: true, gettable: true, draft: false,
-      kind: .bytes, deprecated: true, aliasOf: "ZMQ_THETA"))
+    #expect(
+      try row("ZMQ_OLD_THETA")
+        == OptionRow(
+          name: "ZMQ_OLD_THETA", scope: .socket, summary: "Deprecated name of theta", type: "binary data", unit: "N/A",
+          defaultValue: "NULL", socketTypes: "ZMQ_ROUTER, ZMQ_DEALER.", settable: true, gettable: true, draft: false,
+          kind: .bytes, deprecated: true, aliasOf: "ZMQ_THETA"))
     #expect(try row("ZMQ_MU").deprecated)
     // Recovered from the unrendered AsciiDoc.
     #expect(try row("ZMQ_UPSILON").unit == ">0")
     #expect(try row("ZMQ_PHI").unit == "kilobits per second")
     // Context pages: the type comes from the SYNOPSIS; every int is int32.
-    #expect(try row("ZMQ_CTX_BLOCKY", .context) == OptionRow(
-      name: "ZMQ_CTX_BLOCKY", scope: .context, summary: "A boolean that is an int", type: "int",
-      defaultValue: "true (old behavior)", settable: true, gettable: true, draft: false, kind: .int32))
+    #expect(
+      try row("ZMQ_CTX_BLOCKY", .context)
+        == OptionRow(
+          name: "ZMQ_CTX_BLOCKY", scope: .context, summary: "A boolean that is an int", type: "int",
+          defaultValue: "true (old behavior)", settable: true, gettable: true, draft: false, kind: .int32))
     let read = try row("ZMQ_CTX_READ", .context)
     let write = try row("ZMQ_CTX_WRITE", .context)
     #expect(read.gettable && !read.settable && read.type == "int")
@@ -139,27 +152,29 @@ let fixtureGetPageRecoveryLocations = [
   @Test func derivesEveryKindFromTheFixturePages() throws {
     let (table, _) = try buildFixtureOptionTable()
     let kinds = Dictionary(uniqueKeysWithValues: table.rows.map { ("\($0.scope) \($0.name)", $0.kind) })
-    #expect(kinds == [
-      "socket ZMQ_ALPHA": .int32, "socket ZMQ_BETA": .bool, "socket ZMQ_GAMMA": .bool, "socket ZMQ_DELTA": .bool,
-      "socket ZMQ_EPSILON": .int64, "socket ZMQ_ZETA": .uint64, "socket ZMQ_ETA": .string, "socket ZMQ_THETA": .bytes,
-      "socket ZMQ_OLD_THETA": .bytes, "socket ZMQ_IOTA": .z85, "socket ZMQ_MU": .bytes, "socket ZMQ_NU": .int32,
-      "socket ZMQ_RHO": .int32, "socket ZMQ_SIGMA": .bool, "socket ZMQ_TAU": .int32, "socket ZMQ_FD": .int32,
-      "socket ZMQ_XI": .int32, "socket ZMQ_PI": .bool, "socket ZMQ_UPSILON": .int32, "socket ZMQ_PHI": .int32,
-      "context ZMQ_CTX_BLOCKY": .int32, "context ZMQ_CTX_MAX": .int32, "context ZMQ_CTX_READ": .int32,
-      "context ZMQ_CTX_WRITE": .int32,
-    ])
+    #expect(
+      kinds == [
+        "socket ZMQ_ALPHA": .int32, "socket ZMQ_BETA": .bool, "socket ZMQ_GAMMA": .bool, "socket ZMQ_DELTA": .bool,
+        "socket ZMQ_EPSILON": .int64, "socket ZMQ_ZETA": .uint64, "socket ZMQ_ETA": .string, "socket ZMQ_THETA": .bytes,
+        "socket ZMQ_OLD_THETA": .bytes, "socket ZMQ_IOTA": .z85, "socket ZMQ_MU": .bytes, "socket ZMQ_NU": .int32,
+        "socket ZMQ_RHO": .int32, "socket ZMQ_SIGMA": .bool, "socket ZMQ_TAU": .int32, "socket ZMQ_FD": .int32,
+        "socket ZMQ_XI": .int32, "socket ZMQ_PI": .bool, "socket ZMQ_UPSILON": .int32, "socket ZMQ_PHI": .int32,
+        "context ZMQ_CTX_BLOCKY": .int32, "context ZMQ_CTX_MAX": .int32, "context ZMQ_CTX_READ": .int32,
+        "context ZMQ_CTX_WRITE": .int32,
+      ])
   }
 
   @Test func reportsDisagreementsBetweenSetAndGetPages() throws {
     let (table, diagnostics) = try buildFixtureOptionTable(header: nil)
     let pageDiagnostics = diagnostics.filter { !fixtureGetPageRecoveryLocations.contains($0.location) }
-    #expect(pageDiagnostics.map(\.description) == [
-      "fixture_getsockopt.3: ZMQ_NU: warning: default value differs: fixture_setsockopt.3 says '-1', fixture_getsockopt.3 says '8192'; using '-1'",
-      "fixture_getsockopt.3: ZMQ_RHO: warning: type differs: fixture_setsockopt.3 says 'int', fixture_getsockopt.3 says 'int64_t'; using 'int'",
-      "fixture_getsockopt.3: ZMQ_SIGMA: warning: unit differs: fixture_setsockopt.3 says '0, 1', fixture_getsockopt.3 says 'milliseconds'; using '0, 1'",
-      "fixture_getsockopt.3: ZMQ_TAU: warning: applicable socket types differs: fixture_setsockopt.3 says 'ZMQ_SUB', fixture_getsockopt.3 says 'ZMQ_PUB'; using 'ZMQ_SUB'",
-      "fixture_setsockopt.3: ZMQ_MU: error: no value kind for type 'gid_t'; bytes assumed until an override gives the kind",
-    ])
+    #expect(
+      pageDiagnostics.map(\.description) == [
+        "fixture_getsockopt.3: ZMQ_NU: warning: default value differs: fixture_setsockopt.3 says '-1', fixture_getsockopt.3 says '8192'; using '-1'",
+        "fixture_getsockopt.3: ZMQ_RHO: warning: type differs: fixture_setsockopt.3 says 'int', fixture_getsockopt.3 says 'int64_t'; using 'int'",
+        "fixture_getsockopt.3: ZMQ_SIGMA: warning: unit differs: fixture_setsockopt.3 says '0, 1', fixture_getsockopt.3 says 'milliseconds'; using '0, 1'",
+        "fixture_getsockopt.3: ZMQ_TAU: warning: applicable socket types differs: fixture_setsockopt.3 says 'ZMQ_SUB', fixture_getsockopt.3 says 'ZMQ_PUB'; using 'ZMQ_SUB'",
+        "fixture_setsockopt.3: ZMQ_MU: error: no value kind for type 'gid_t'; bytes assumed until an override gives the kind",
+      ])
     #expect(table.row("ZMQ_NU", scope: .socket)?.defaultValue == "-1")
     #expect(table.row("ZMQ_MU", scope: .socket)?.kind == .bytes)
   }
@@ -177,7 +192,8 @@ let fixtureGetPageRecoveryLocations = [
     var get = set
     get.name = "g"
     get.options[0].fields[0].value = b
-    let empty = ManPage(name: "c", section: "3", source: nil, version: nil, synopsisValueType: "int", options: [], diagnostics: [])
+    let empty = ManPage(
+      name: "c", section: "3", source: nil, version: nil, synopsisValueType: "int", options: [], diagnostics: [])
     let (_, diagnostics) = OptionTableBuilder(
       socketSetPage: set, socketGetPage: get, contextSetPage: empty, contextGetPage: empty, header: nil, overrides: []
     ).build()
@@ -192,12 +208,13 @@ let fixtureGetPageRecoveryLocations = [
     #expect(table.row("ZMQ_ZETA", scope: .socket)?.draft == true)
     #expect(table.rows.filter(\.draft).map(\.name) == ["ZMQ_ZETA"])
     let header = diagnostics.filter { $0.location.hasPrefix("zmq.h") || $0.message.contains("header") }
-    #expect(header.map(\.description) == [
-      "fixture_setsockopt.3: ZMQ_KAPPA: warning: documented, but the header does not define it; left out of the table",
-      "zmq.h:41: ZMQ_OLD_ALPHA: warning: an alias of the socket option ZMQ_ALPHA, but no page documents it; not in the table",
-      "zmq.h:29: ZMQ_UNDOC: warning: among the header's socket options, but no page documents it; not in the table",
-      "zmq.h:64: ZMQ_CTX_UNDOC: warning: among the header's context options (draft), but no page documents it; not in the table",
-    ])
+    #expect(
+      header.map(\.description) == [
+        "fixture_setsockopt.3: ZMQ_KAPPA: warning: documented, but the header does not define it; left out of the table",
+        "zmq.h:41: ZMQ_OLD_ALPHA: warning: an alias of the socket option ZMQ_ALPHA, but no page documents it; not in the table",
+        "zmq.h:29: ZMQ_UNDOC: warning: among the header's socket options, but no page documents it; not in the table",
+        "zmq.h:64: ZMQ_CTX_UNDOC: warning: among the header's context options (draft), but no page documents it; not in the table",
+      ])
     // Socket types, flags, the alias of a flag and string macros are not options.
     for name in ["ZMQ_PAIR", "ZMQ_PUB", "ZMQ_SUB", "ZMQ_DONTWAIT", "ZMQ_SNDMORE", "ZMQ_NOBLOCK", "ZMQ_NAME"] {
       #expect(!diagnostics.contains { $0.location.hasSuffix(": \(name)") }, "\(name) is not an option")
@@ -215,10 +232,11 @@ let fixtureGetPageRecoveryLocations = [
       ], "functions": [], "structs": [], "typedefs": [], "diagnostics": [], "systemIntegers": {}}
       """
     let model = try JSONDecoder().decode(HeaderModel.self, from: Data(json.utf8))
-    #expect(HeaderMacroFact.facts(from: model) == [
-      HeaderMacroFact(name: "ZMQ_B", value: 4, draft: true, line: 6, aliasOf: "ZMQ_A"),
-      HeaderMacroFact(name: "ZMQ_A", value: 5, draft: false, line: 9),
-    ])
+    #expect(
+      HeaderMacroFact.facts(from: model) == [
+        HeaderMacroFact(name: "ZMQ_B", value: 4, draft: true, line: 6, aliasOf: "ZMQ_A"),
+        HeaderMacroFact(name: "ZMQ_A", value: 5, draft: false, line: 9),
+      ])
   }
 
   // MARK: Overrides
@@ -229,7 +247,8 @@ let fixtureGetPageRecoveryLocations = [
       OptionOverride(name: "ZMQ_NU", scope: .socket, defaultValue: "-1", reason: "the get page is out of date"),
       OptionOverride(name: "ZMQ_RHO", scope: .socket, type: "int", reason: "settles the type"),
       OptionOverride(name: "ZMQ_SIGMA", scope: .socket, unit: "0, 1", reason: "settles the unit"),
-      OptionOverride(name: "ZMQ_TAU", scope: .socket, socketTypes: "ZMQ_SUB, ZMQ_PUB", reason: "both pages are half right"),
+      OptionOverride(
+        name: "ZMQ_TAU", scope: .socket, socketTypes: "ZMQ_SUB, ZMQ_PUB", reason: "both pages are half right"),
       OptionOverride(name: "ZMQ_MU", scope: .socket, kind: .int32, reason: "gid_t is 32 bits"),
       OptionOverride(name: "ZMQ_BETA", scope: .socket, gettable: true, reason: "libzmq reads it"),
       OptionOverride(name: "ZMQ_PI", scope: .socket, type: "int64_t", reason: "a type change re-derives the kind"),
@@ -251,13 +270,18 @@ let fixtureGetPageRecoveryLocations = [
     #expect(rows["socket ZMQ_BETA"]?.gettable == true)
     #expect(rows["socket ZMQ_PI"]?.kind == .int64)
     #expect(rows["socket ZMQ_KAPPA"] == nil)
-    #expect(rows["socket ZMQ_UNDOC"] == OptionRow(
-      name: "ZMQ_UNDOC", scope: .socket, summary: "Undocumented", type: "int", unit: "boolean", settable: true,
-      gettable: false, draft: false, kind: .bool))
-    #expect(rows["socket ZMQ_OLD_ALPHA"] == OptionRow(
-      name: "ZMQ_OLD_ALPHA", scope: .socket, summary: "Set the socket\u{2019}s alpha", type: "int", unit: "milliseconds",
-      defaultValue: "-1", socketTypes: "all", settable: true, gettable: true, draft: false, kind: .int32,
-      deprecated: true, aliasOf: "ZMQ_ALPHA"))
+    #expect(
+      rows["socket ZMQ_UNDOC"]
+        == OptionRow(
+          name: "ZMQ_UNDOC", scope: .socket, summary: "Undocumented", type: "int", unit: "boolean", settable: true,
+          gettable: false, draft: false, kind: .bool))
+    #expect(
+      rows["socket ZMQ_OLD_ALPHA"]
+        == OptionRow(
+          name: "ZMQ_OLD_ALPHA", scope: .socket, summary: "Set the socket\u{2019}s alpha", type: "int",
+          unit: "milliseconds",
+          defaultValue: "-1", socketTypes: "all", settable: true, gettable: true, draft: false, kind: .int32,
+          deprecated: true, aliasOf: "ZMQ_ALPHA"))
     #expect(rows["context ZMQ_CTX_UNDOC"]?.kind == .int32)
     #expect(rows["context ZMQ_CTX_UNDOC"]?.draft == true)
     #expect(rows["context ZMQ_CTX_UNDOC"]?.settable == false)
@@ -280,19 +304,20 @@ let fixtureGetPageRecoveryLocations = [
     ]
     let (table, diagnostics) = try buildFixtureOptionTable(overrides: overrides)
     let overrideDiagnostics = diagnostics.filter { $0.location.hasPrefix("option-overrides.yaml") }
-    #expect(overrideDiagnostics.map(\.description) == [
-      "option-overrides.yaml: ZMQ_ALPHA: warning: stale override: it changes nothing the pages say and settles no disagreement; remove it",
-      "option-overrides.yaml: ZMQ_BETA: error: override has no reason; not applied",
-      "option-overrides.yaml: ZMQ_DELTA: error: more than one override for the socket option; only the first is applied",
-      "option-overrides.yaml: ZMQ_GAMMA: warning: stale override: it changes nothing the pages say and settles no disagreement; remove it",
-      "option-overrides.yaml: ZMQ_NOPE: warning: stale override: removes a socket option no page documents",
-      "option-overrides.yaml: ZMQ_OMEGA: warning: stale override: no page documents this socket option (use add: true for options only the header has); not applied",
-      "option-overrides.yaml: ZMQ_XI: error: override both adds and removes the option; not applied",
-      "option-overrides.yaml: ZMQ_ETA: warning: stale override: add: true, but the pages now document the option; its fields are applied as corrections",
-      "option-overrides.yaml: ZMQ_GHOST: error: add: true for a macro the header does not define; not added",
-      "option-overrides.yaml: ZMQ_OLD_ALPHA: error: alias of ZMQ_NOWHERE, which is not a socket option of the table; not added",
-      "option-overrides.yaml: ZMQ_UNDOC: error: added option needs a type whose kind can be derived, or a kind; not added",
-    ])
+    #expect(
+      overrideDiagnostics.map(\.description) == [
+        "option-overrides.yaml: ZMQ_ALPHA: warning: stale override: it changes nothing the pages say and settles no disagreement; remove it",
+        "option-overrides.yaml: ZMQ_BETA: error: override has no reason; not applied",
+        "option-overrides.yaml: ZMQ_DELTA: error: more than one override for the socket option; only the first is applied",
+        "option-overrides.yaml: ZMQ_GAMMA: warning: stale override: it changes nothing the pages say and settles no disagreement; remove it",
+        "option-overrides.yaml: ZMQ_NOPE: warning: stale override: removes a socket option no page documents",
+        "option-overrides.yaml: ZMQ_OMEGA: warning: stale override: no page documents this socket option (use add: true for options only the header has); not applied",
+        "option-overrides.yaml: ZMQ_XI: error: override both adds and removes the option; not applied",
+        "option-overrides.yaml: ZMQ_ETA: warning: stale override: add: true, but the pages now document the option; its fields are applied as corrections",
+        "option-overrides.yaml: ZMQ_GHOST: error: add: true for a macro the header does not define; not added",
+        "option-overrides.yaml: ZMQ_OLD_ALPHA: error: alias of ZMQ_NOWHERE, which is not a socket option of the table; not added",
+        "option-overrides.yaml: ZMQ_UNDOC: error: added option needs a type whose kind can be derived, or a kind; not added",
+      ])
     #expect(table.row("ZMQ_BETA", scope: .socket)?.gettable == false, "an override without a reason is not applied")
     #expect(table.row("ZMQ_DELTA", scope: .socket)?.gettable == true, "the first of two overrides wins")
     #expect(table.row("ZMQ_ETA", scope: .socket)?.unit == "bytes")
@@ -318,7 +343,8 @@ let fixtureGetPageRecoveryLocations = [
   @Test func awkwardStringsRoundTrip() throws {
     let awkward = [
       "", " leading", "trailing ", "0", "-1", "1.5", "yes", "No", "null", "~", "true (old behavior)", "a: b", "a #b",
-      "#x", "'quoted'", "\"double\"", "back\\slash", "tab\there", "new\nline", "\u{0}\u{7}\u{1B}\u{7F}\u{85}\u{FEFF}\u{2028}\u{2029}\r",
+      "#x", "'quoted'", "\"double\"", "back\\slash", "tab\there", "new\nline",
+      "\u{0}\u{7}\u{1B}\u{7F}\u{85}\u{FEFF}\u{2028}\u{2029}\r",
       "socket\u{2019}s", ">0", "-1,>0", "[list]", "{map}", "&anchor", "*alias", "!tag", "%directive", "@at", "`tick`",
       "| pipe", "ZMQ_A | ZMQ_B", "two  spaces", "emoji \u{1F600}", "N/A (bitmap)", "all, when using TCP transports.",
     ]
@@ -376,7 +402,10 @@ let fixtureGetPageRecoveryLocations = [
       (text.replacingOccurrences(of: "settable: true", with: "settable: yes"), "expected true or false"),
       (text.replacingOccurrences(of: "scope: socket", with: "scope: [socket]"), "expected a string"),
       (text.replacingOccurrences(of: "name: ZMQ_BETA", with: "name: ZMQ_ALPHA"), "listed twice"),
-      (text.replacingOccurrences(of: "  unit: milliseconds\n", with: "  unit: milliseconds\n  colour: blue\n"), "unknown key 'colour'"),
+      (
+        text.replacingOccurrences(of: "  unit: milliseconds\n", with: "  unit: milliseconds\n  colour: blue\n"),
+        "unknown key 'colour'"
+      ),
     ]
     for (broken, message) in cases {
       #expect(broken != text)
@@ -414,20 +443,24 @@ let fixtureGetPageRecoveryLocations = [
           reason: gone
       """
     let overrides = try OptionTableFile.parseOverrides(text)
-    #expect(overrides == [
-      OptionOverride(
-        name: "ZMQ_A", scope: .socket, summary: "s", type: "int", unit: "0, 1", defaultValue: "0", socketTypes: "all",
-        settable: true, gettable: false, kind: .bool, deprecated: true, aliasOf: "ZMQ_B", add: true,
-        reason: "folded text"),
-      OptionOverride(name: "ZMQ_C", scope: .context, remove: true, reason: "gone"),
-    ])
+    #expect(
+      overrides == [
+        OptionOverride(
+          name: "ZMQ_A", scope: .socket, summary: "s", type: "int", unit: "0, 1", defaultValue: "0", socketTypes: "all",
+          settable: true, gettable: false, kind: .bool, deprecated: true, aliasOf: "ZMQ_B", add: true,
+          reason: "folded text"),
+        OptionOverride(name: "ZMQ_C", scope: .context, remove: true, reason: "gone"),
+      ])
     #expect(try OptionTableFile.parseOverrides("") == [])
     #expect(try OptionTableFile.parseOverrides("overrides:\n") == [])
     #expect(try OptionTableFile.parseOverrides("# only a comment\n") == [])
   }
 
   @Test(arguments: [
-    ("overrides:\n  - name: ZMQ_A\n    scope: socket\n    defaultValue: \"1\"\n", "override 1 (ZMQ_A): missing key 'reason'"),
+    (
+      "overrides:\n  - name: ZMQ_A\n    scope: socket\n    defaultValue: \"1\"\n",
+      "override 1 (ZMQ_A): missing key 'reason'"
+    ),
     ("overrides:\n  - name: ZMQ_A\n    scope: socket\n    default: \"1\"\n    reason: r\n", "unknown key 'default'"),
     ("overrides:\n  - name: ZMQ_A\n    scope: sockets\n    reason: r\n", "'sockets' is not one of socket, context"),
     ("overrides:\n  - name: ZMQ_A\n    scope: socket\n    kind: int\n    reason: r\n", "'int' is not one of"),
@@ -485,7 +518,8 @@ let fixtureGetPageRecoveryLocations = [
       return
     }
     if committed != rendered {
-      Issue.record("""
+      Issue.record(
+        """
         \(OptionTableFile.path) is stale: the installed man pages, zmq.h and spec/option-overrides.yaml now give \
         (- committed, + now; `zmq-bindgen spec sync` rewrites it):
         \(lineDiff(committed, rendered, limit: 60))
@@ -513,11 +547,12 @@ let fixtureGetPageRecoveryLocations = [
     var byKind: [OptionValueKind: Int] = [:]
     for row in socket { byKind[row.kind, default: 0] += 1 }
     #expect(byKind == [.int32: 41, .bool: 31, .int64: 1, .uint64: 4, .string: 15, .bytes: 10, .z85: 3])
-    #expect(context.map(\.name) == [
-      "ZMQ_BLOCKY", "ZMQ_IO_THREADS", "ZMQ_IPV6", "ZMQ_MAX_MSGSZ", "ZMQ_MAX_SOCKETS", "ZMQ_MSG_T_SIZE",
-      "ZMQ_SOCKET_LIMIT", "ZMQ_THREAD_AFFINITY_CPU_ADD", "ZMQ_THREAD_AFFINITY_CPU_REMOVE", "ZMQ_THREAD_NAME_PREFIX",
-      "ZMQ_THREAD_PRIORITY", "ZMQ_THREAD_SCHED_POLICY", "ZMQ_ZERO_COPY_RECV",
-    ])
+    #expect(
+      context.map(\.name) == [
+        "ZMQ_BLOCKY", "ZMQ_IO_THREADS", "ZMQ_IPV6", "ZMQ_MAX_MSGSZ", "ZMQ_MAX_SOCKETS", "ZMQ_MSG_T_SIZE",
+        "ZMQ_SOCKET_LIMIT", "ZMQ_THREAD_AFFINITY_CPU_ADD", "ZMQ_THREAD_AFFINITY_CPU_REMOVE", "ZMQ_THREAD_NAME_PREFIX",
+        "ZMQ_THREAD_PRIORITY", "ZMQ_THREAD_SCHED_POLICY", "ZMQ_ZERO_COPY_RECV",
+      ])
     #expect(context.allSatisfy { $0.kind == .int32 && $0.type == "int" })
     #expect(context.filter(\.settable).count == 11 && context.filter(\.gettable).count == 10)
 
@@ -537,10 +572,11 @@ let fixtureGetPageRecoveryLocations = [
     #expect(table.row("ZMQ_THREAD_AFFINITY_CPU_ADD", scope: .context).map { $0.settable && !$0.gettable } == true)
 
     // What remains after review: only the AsciiDoc slip of zmq_getsockopt.3.
-    #expect(diagnostics.map(\.description) == [
-      "zmq_getsockopt.3: ZMQ_PRIORITY: warning: heading recovered from an unrendered AsciiDoc title (line 1320)",
-      "zmq_getsockopt.3: ZMQ_PRIORITY: warning: table rows recovered from an unrendered AsciiDoc list (lines 1330-1333): Option value type, Option value unit, Default value, Applicable socket types",
-      "zmq_getsockopt.3: ZMQ_RATE: warning: heading recovered from an unrendered AsciiDoc title in a literal block (line 1336)",
-    ])
+    #expect(
+      diagnostics.map(\.description) == [
+        "zmq_getsockopt.3: ZMQ_PRIORITY: warning: heading recovered from an unrendered AsciiDoc title (line 1320)",
+        "zmq_getsockopt.3: ZMQ_PRIORITY: warning: table rows recovered from an unrendered AsciiDoc list (lines 1330-1333): Option value type, Option value unit, Default value, Applicable socket types",
+        "zmq_getsockopt.3: ZMQ_RATE: warning: heading recovered from an unrendered AsciiDoc title in a literal block (line 1336)",
+      ])
   }
 }

@@ -16,13 +16,17 @@ import Testing
   }
 
   func flag(_ text: String, _ name: String) -> Bool? {
-    guard let line = text.split(separator: "\n").first(where: { $0.contains("public static let \(name) = ") }) else { return nil }
+    guard let line = text.split(separator: "\n").first(where: { $0.contains("public static let \(name) = ") }) else {
+      return nil
+    }
     return line.hasSuffix("true")
   }
 
   @Test(arguments: shapes, [false, true])
   func availabilityGolden(shape: String, draft: Bool) throws {
-    try expectReference(["Availability.swift": try availability(shape, draft: draft)], fixture: "shape.\(shape).\(draft ? "draft" : "stable")")
+    try expectReference(
+      ["Availability.swift": try availability(shape, draft: draft)],
+      fixture: "shape.\(shape).\(draft ? "draft" : "stable")")
   }
 
   @Test func whatEachShapeHas() throws {
@@ -58,7 +62,8 @@ import Testing
   @Test func theAPILevelHeaderFollowsTheMode() throws {
     let model = try parseFixture("shapes/zmq-4.3.h")
     for draft in [false, true] {
-      let file = try #require(try generated(model, draft: draft).files.first { $0.path == "Sources/CZeroMQ/api-level.h" })
+      let file = try #require(
+        try generated(model, draft: draft).files.first { $0.path == "Sources/CZeroMQ/api-level.h" })
       #expect(file.contents.contains("#define ZMQ_BUILD_DRAFT_API 1") == draft)
     }
   }

@@ -26,7 +26,9 @@ var updatingReference: Bool { ProcessInfo.processInfo.environment["UPDATE_REFERE
 /// A difference is reported per file as a line diff (`-` expected, `+`
 /// actual); so are expected files no longer produced. With
 /// UPDATE_REFERENCE=1 the directory is rewritten instead.
-func expectReference(_ files: [String: String], fixture: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+func expectReference(
+  _ files: [String: String], fixture: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+) throws {
   let directory = Paths.reference.appendingPathComponent(fixture)
   let fileManager = FileManager.default
   let existing = Set((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? [])
@@ -47,8 +49,9 @@ func expectReference(_ files: [String: String], fixture: String, sourceLocation:
       continue
     }
     if expected != files[name]! {
-      Issue.record("Reference/\(fixture)/\(name) differs \(hint):\n\(lineDiff(expected, files[name]!))",
-                   sourceLocation: sourceLocation)
+      Issue.record(
+        "Reference/\(fixture)/\(name) differs \(hint):\n\(lineDiff(expected, files[name]!))",
+        sourceLocation: sourceLocation)
     }
   }
   for name in existing.subtracting(files.keys).sorted() {
@@ -96,7 +99,8 @@ func parseFixture(_ name: String) throws -> HeaderModel {
 /// All generated files for `model` from the tests' own spec tables
 /// (without documentation examples: those have their own reference test).
 func generated(_ model: HeaderModel, draft: Bool) throws -> (files: [GeneratedFile], diagnostics: [Diagnostic]) {
-  let context = try Workspace(root: Paths.fixtureWorkspace).generationContext(model: model, draft: draft, documentation: false)
+  let context = try Workspace(root: Paths.fixtureWorkspace).generationContext(
+    model: model, draft: draft, documentation: false)
   return BindingsGenerator(context: context).generate()
 }
 

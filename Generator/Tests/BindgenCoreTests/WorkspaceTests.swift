@@ -22,7 +22,8 @@ import Testing
       .write(to: edited, atomically: true, encoding: .utf8)
     let problems = workspace.differences(from: files)
     #expect(problems.count == 1)
-    #expect(problems.first?.hasPrefix("stale: Sources/ZeroMQ/Generated/SocketType.swift (first difference at line") == true)
+    #expect(
+      problems.first?.hasPrefix("stale: Sources/ZeroMQ/Generated/SocketType.swift (first difference at line") == true)
 
     try FileManager.default.removeItem(at: workspace.url("Sources/ZeroMQ/Generated/PollEvents.swift"))
     try "// stray".write(to: workspace.url("Sources/ZeroMQ/Generated/Stray.swift"), atomically: true, encoding: .utf8)
@@ -55,7 +56,10 @@ import Testing
   @Test func everyJavaScriptFunctionHasARow() throws {
     let names = Set(try spec().functions.map(\.javascript))
     #expect(try spec().functions.count == 34)
-    for name in ["zmq.version()", "Socket.recv_str(flags)", "Poller.wait_all(n_events, timeout)", "Socket.getsockopt_uint8ffarray(option)"] {
+    for name in [
+      "zmq.version()", "Socket.recv_str(flags)", "Poller.wait_all(n_events, timeout)",
+      "Socket.getsockopt_uint8ffarray(option)",
+    ] {
       #expect(names.contains(name), "\(name)")
     }
   }
@@ -86,10 +90,11 @@ import Testing
       .init(name: "zmq.Socket.prototype.bind()", docs: "SocketReference.md#bind(_:)"),
     ])
     let diagnostics = try spec().coverage(examples: examples, javascriptAPI: api)
-    #expect(diagnostics.map(\.description) == [
-      "spec/functions.yaml: Socket.recv_str(flags): error: no ```swift example in the documentation section SocketReference.md#recvString(flags:)",
-      "spec/javascript-api.yaml: zmq.Socket.prototype.recv_str(): error: documented in SocketReference.md#recvString(flags:), which has no ```swift example",
-    ])
+    #expect(
+      diagnostics.map(\.description) == [
+        "spec/functions.yaml: Socket.recv_str(flags): error: no ```swift example in the documentation section SocketReference.md#recvString(flags:)",
+        "spec/javascript-api.yaml: zmq.Socket.prototype.recv_str(): error: documented in SocketReference.md#recvString(flags:), which has no ```swift example",
+      ])
   }
 
   @Test func aMissingOrDraftFunctionIsReported() throws {

@@ -24,7 +24,8 @@ extension Poller {
   ///   timeout and no socket is registered; ``ZMQEventLoopError/shutDown``;
   ///   and the errors of ``wait(timeout:)``.
   nonisolated(nonsending)
-  public func pollAsync(timeout: Duration? = nil) async throws -> [PollerEvent] {
+    public func pollAsync(timeout: Duration? = nil) async throws -> [PollerEvent]
+  {
     let deadline = timeout.map { ContinuousClock.now + $0 }
     var descriptors: [Int32] = []
     while true {

@@ -48,7 +48,8 @@ extension Socket {
 
   @available(*, deprecated, renamed: "sendAsync(_:flags:)", message: "pass flags: .sndMore for more: true")
   @discardableResult
-  nonisolated(nonsending) public func sendAsync<Bytes: ContiguousBytes>(_ bytes: Bytes, more: Bool) async throws -> Int {
+  nonisolated(nonsending) public func sendAsync<Bytes: ContiguousBytes>(_ bytes: Bytes, more: Bool) async throws -> Int
+  {
     try await sendAsync(bytes, flags: Self.flags(more: more))
   }
 
@@ -84,14 +85,16 @@ extension Socket {
 
   @available(*, deprecated, renamed: "sendMultipartAsync(_:flags:)", message: "pass flags: .sndMore for more: true")
   @discardableResult
-  nonisolated(nonsending) public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, more: Bool) async throws -> Int
+  nonisolated(nonsending) public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, more: Bool) async throws
+    -> Int
   where Parts.Element: MessagePart {
     try await sendMultipartAsync(parts, flags: Self.flags(more: more))
   }
 
   @available(*, deprecated, renamed: "sendMultipartAsync(_:flags:)", message: "pass flags: .sndMore for more: true")
   @discardableResult
-  nonisolated(nonsending) public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, more: Bool) async throws -> Int
+  nonisolated(nonsending) public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, more: Bool) async throws
+    -> Int
   where Parts.Element == any MessagePart {
     try await sendMultipartAsync(parts, flags: Self.flags(more: more))
   }

@@ -29,14 +29,16 @@ extension Socket {
   ///   synchronous form.
   /// - Returns: the message's bytes. Check `.rcvmore` for further parts.
   nonisolated(nonsending)
-  public func recvAsync() async throws -> [UInt8] {
+    public func recvAsync() async throws -> [UInt8]
+  {
     try await untilReady(.receive) { try recv(flags: .dontWait) }
   }
 
   /// Receives one message part as UTF-8 text (the async form of
   /// ``recvString(flags:)``, decoding as it does). Waits as ``recvAsync()``.
   nonisolated(nonsending)
-  public func recvStringAsync() async throws -> String {
+    public func recvStringAsync() async throws -> String
+  {
     try await untilReady(.receive) { try recvString(flags: .dontWait) }
   }
 
@@ -44,7 +46,8 @@ extension Socket {
   /// ``recvInt(flags:)``). Waits as ``recvAsync()``; a message of another
   /// size throws ``MessageSizeError`` and is consumed.
   nonisolated(nonsending)
-  public func recvIntAsync() async throws -> Int32 {
+    public func recvIntAsync() async throws -> Int32
+  {
     try await untilReady(.receive) { try recvInt(flags: .dontWait) }
   }
 
@@ -52,14 +55,16 @@ extension Socket {
   /// ``recvInt64(flags:)``). Waits as ``recvAsync()``; a message of another
   /// size throws ``MessageSizeError`` and is consumed.
   nonisolated(nonsending)
-  public func recvInt64Async() async throws -> Int64 {
+    public func recvInt64Async() async throws -> Int64
+  {
     try await untilReady(.receive) { try recvInt64(flags: .dontWait) }
   }
 
   /// Receives one message part as a ``Message``, without copying its bytes
   /// (the async form of ``recvMessage(flags:)``). Waits as ``recvAsync()``.
   nonisolated(nonsending)
-  public func recvMessageAsync() async throws -> Message {
+    public func recvMessageAsync() async throws -> Message
+  {
     try await untilReady(.receive) { try recvMessage(flags: .dontWait) }
   }
 
@@ -68,7 +73,8 @@ extension Socket {
   /// only the wait for the first one suspends, and no other task can take
   /// parts of this message. Waits as ``recvAsync()``.
   nonisolated(nonsending)
-  public func recvMultipartAsync() async throws -> [[UInt8]] {
+    public func recvMultipartAsync() async throws -> [[UInt8]]
+  {
     try await untilReady(.receive) { try recvMultipart(flags: .dontWait) }
   }
 
@@ -76,7 +82,8 @@ extension Socket {
   /// copying (the async form of ``recvMultipartMessages(flags:)``). Waits
   /// as ``recvMultipartAsync()``.
   nonisolated(nonsending)
-  public func recvMultipartMessagesAsync() async throws -> [Message] {
+    public func recvMultipartMessagesAsync() async throws -> [Message]
+  {
     try await untilReady(.receive) { try recvMultipartMessages(flags: .dontWait) }
   }
 }

@@ -36,14 +36,16 @@ extension Socket {
   ///   synchronous form.
   @discardableResult
   nonisolated(nonsending)
-  public func sendAsync(flags: SendFlags = []) async throws -> Int {
+    public func sendAsync(flags: SendFlags = []) async throws -> Int
+  {
     try await sendUntilReady(flags) { try send(flags: $0) }
   }
 
   /// Sends bytes as one message part; see ``sendAsync(flags:)``.
   @discardableResult
   nonisolated(nonsending)
-  public func sendAsync(_ bytes: [UInt8], flags: SendFlags = []) async throws -> Int {
+    public func sendAsync(_ bytes: [UInt8], flags: SendFlags = []) async throws -> Int
+  {
     try await sendUntilReady(flags) { try send(bytes, flags: $0) }
   }
 
@@ -51,14 +53,16 @@ extension Socket {
   /// message part; see ``sendAsync(flags:)``.
   @discardableResult
   nonisolated(nonsending)
-  public func sendAsync<Bytes: ContiguousBytes>(_ bytes: Bytes, flags: SendFlags = []) async throws -> Int {
+    public func sendAsync<Bytes: ContiguousBytes>(_ bytes: Bytes, flags: SendFlags = []) async throws -> Int
+  {
     try await sendUntilReady(flags) { try send(bytes, flags: $0) }
   }
 
   /// Sends a string's UTF-8 bytes (no NUL); see ``sendAsync(flags:)``.
   @discardableResult
   nonisolated(nonsending)
-  public func sendAsync(_ string: String, flags: SendFlags = []) async throws -> Int {
+    public func sendAsync(_ string: String, flags: SendFlags = []) async throws -> Int
+  {
     try await sendUntilReady(flags) { try send(string, flags: $0) }
   }
 
@@ -66,7 +70,8 @@ extension Socket {
   /// ``sendAsync(flags:)``.
   @discardableResult
   nonisolated(nonsending)
-  public func sendAsync(_ value: Int32, flags: SendFlags = []) async throws -> Int {
+    public func sendAsync(_ value: Int32, flags: SendFlags = []) async throws -> Int
+  {
     try await sendUntilReady(flags) { try send(value, flags: $0) }
   }
 
@@ -74,14 +79,16 @@ extension Socket {
   /// see ``sendAsync(flags:)``.
   @discardableResult
   nonisolated(nonsending)
-  public func sendAsync(_ value: Int64, flags: SendFlags = []) async throws -> Int {
+    public func sendAsync(_ value: Int64, flags: SendFlags = []) async throws -> Int
+  {
     try await sendUntilReady(flags) { try send(value, flags: $0) }
   }
 
   /// Sends a Boolean as the 32-bit `1` or `0`; see ``sendAsync(flags:)``.
   @discardableResult
   nonisolated(nonsending)
-  public func sendAsync(_ value: Bool, flags: SendFlags = []) async throws -> Int {
+    public func sendAsync(_ value: Bool, flags: SendFlags = []) async throws -> Int
+  {
     try await sendUntilReady(flags) { try send(value, flags: $0) }
   }
 
@@ -89,7 +96,8 @@ extension Socket {
   /// and unchanged when the call throws. See ``sendAsync(flags:)``.
   @discardableResult
   nonisolated(nonsending)
-  public func sendAsync(_ message: Message, flags: SendFlags = []) async throws -> Int {
+    public func sendAsync(_ message: Message, flags: SendFlags = []) async throws -> Int
+  {
     try await sendUntilReady(flags) { try send(message, flags: $0) }
   }
 
@@ -102,7 +110,7 @@ extension Socket {
   /// ``sendAsync(flags:)``.
   @discardableResult
   nonisolated(nonsending)
-  public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, flags: SendFlags = []) async throws -> Int
+    public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, flags: SendFlags = []) async throws -> Int
   where Parts.Element: MessagePart {
     try await sendUntilReady(flags) { try sendMultipart(parts, flags: $0) }
   }
@@ -112,7 +120,7 @@ extension Socket {
   /// overload for parts of one type.
   @discardableResult
   nonisolated(nonsending)
-  public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, flags: SendFlags = []) async throws -> Int
+    public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, flags: SendFlags = []) async throws -> Int
   where Parts.Element == any MessagePart {
     try await sendUntilReady(flags) { try sendMultipart(parts, flags: $0) }
   }

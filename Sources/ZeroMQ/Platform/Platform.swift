@@ -111,18 +111,22 @@ extension NativeThread {
   static func create(_ argument: UnsafeMutableRawPointer) -> Result<NativeThread, ZMQError> {
     #if canImport(Darwin)
     var thread: pthread_t?
-    let result = pthread_create(&thread, nil, { argument in
-      NativeThread.entryPoint(argument)
-      return nil
-    }, argument)
+    let result = pthread_create(
+      &thread, nil,
+      { argument in
+        NativeThread.entryPoint(argument)
+        return nil
+      }, argument)
     guard result == 0, let thread else { return .failure(ZMQError(code: result)) }
     return .success(NativeThread(id: UInt(bitPattern: thread)))
     #else
     var thread = pthread_t()
-    let result = pthread_create(&thread, nil, { argument in
-      NativeThread.entryPoint(argument!)
-      return nil
-    }, argument)
+    let result = pthread_create(
+      &thread, nil,
+      { argument in
+        NativeThread.entryPoint(argument!)
+        return nil
+      }, argument)
     guard result == 0 else { return .failure(ZMQError(code: result)) }
     return .success(NativeThread(id: UInt(thread)))
     #endif

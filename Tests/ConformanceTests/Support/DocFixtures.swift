@@ -25,7 +25,9 @@ enum DocFixtures {
   }
 
   /// Two sockets of `types`, the first bound and the second connected.
-  static func connected(_ first: SocketType, _ second: SocketType, _ body: (Context, Socket, Socket) throws -> Void) throws {
+  static func connected(_ first: SocketType, _ second: SocketType, _ body: (Context, Socket, Socket) throws -> Void)
+    throws
+  {
     try context { context in
       let bound = try configured(context.socket(first)), connecting = try configured(context.socket(second))
       let endpoint = endpoint("\(first)")
@@ -105,7 +107,8 @@ final class PrintedLines: Sendable {
   func mismatch(_ expected: [(text: String, isPattern: Bool)]) -> String? {
     let lines = self.lines
     guard lines.count == expected.count else {
-      return "printed \(lines.count) line(s), expected \(expected.count):\nprinted: \(lines)\nexpected: \(expected.map(\.text))"
+      return
+        "printed \(lines.count) line(s), expected \(expected.count):\nprinted: \(lines)\nexpected: \(expected.map(\.text))"
     }
     for (line, want) in zip(lines, expected) {
       if want.isPattern {

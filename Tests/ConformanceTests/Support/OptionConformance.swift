@@ -136,7 +136,9 @@ enum OptionConformance {
     }
     if let write = option.write {
       try write(context)
-      if let read = option.read, let written = option.written { #expect(try read(context) == written, "\(option.name)") }
+      if let read = option.read, let written = option.written {
+        #expect(try read(context) == written, "\(option.name)")
+      }
     }
   }
 }
