@@ -150,7 +150,11 @@ public final class Authenticator: Sendable {
   /// Once stopped, libzmq lets every peer in again: stop the authenticator
   /// after the servers it guards.
   public func stop() {
-    guard let current = run.withLock({ current -> Run? in defer { current = nil }; return current }) else { return }
+    guard
+      let current = run.withLock({ current -> Run? in
+        defer { current = nil }; return current
+      })
+    else { return }
     current.stop(context: context)
   }
 }
@@ -326,7 +330,8 @@ extension Authenticator {
       let reply: ZAPReply
       let decision: ZAPDecision
       if total > frames.count {
-        reply = ZAPReply(requestId: body.count > 1 ? body[1] : [], status: .internalError, statusText: "Malformed request")
+        reply = ZAPReply(
+          requestId: body.count > 1 ? body[1] : [], status: .internalError, statusText: "Malformed request")
         decision = ZAPDecision(
           domain: "", address: "", mechanism: nil, status: .internalError,
           reason: "a ZAP request of \(total - delimiter - 1) frames is too long")
