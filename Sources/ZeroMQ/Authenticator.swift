@@ -7,8 +7,9 @@ import Synchronization
 ///
 /// Once ``start()`` has returned, every PLAIN or CURVE server socket of the
 /// context, and every NULL server socket with a `.zapDomain`, asks the
-/// authenticator about each new connection; the ``policy`` decides and the
-/// `onDecision` callback hears about it.
+/// authenticator about each new connection; the policy of the socket's
+/// ZAP domain (``policies``; ``policy`` for domains without their own)
+/// decides, and the `onDecision` callback hears about it.
 ///
 /// ```swift
 /// let auth = Authenticator(context: context) { decision in print(decision) }
@@ -27,6 +28,11 @@ import Synchronization
 ///   can be bound once).
 /// - The policy can be changed at any time from any thread; the change
 ///   applies to the next request.
+/// - Requests are answered one at a time. A credential check the
+///   application supplies (``configurePlain(timeout:check:)``,
+///   ``configureCurve(timeout:check:)``) is waited for at most its timeout,
+///   so a slow one delays other connections by that much at worst; one
+///   that throws refuses its peer and the authenticator carries on.
 /// - ``stop()`` ends the thread and waits for it. Shutting down or
 ///   terminating the context (``Context/shutdown()``, ``Context/term()``)
 ///   also ends it, so `term()` never waits on the authenticator. Do not
@@ -63,51 +69,119 @@ public final class Authenticator: Sendable {
     stop()
   }
 
-  /// The rules applied to the next request; may be read and replaced from
-  /// any thread.
+  /// The default policy: the rules for requests whose ZAP domain has no
+  /// policy of its own (``setPolicy(_:forDomain:)``), which is every
+  /// request until one is set. May be read and replaced from any thread;
+  /// applies to the next request.
   public var policy: ZAPPolicy {
-    get { shared.policy.withLock { $0 } }
-    set { shared.policy.withLock { $0 = newValue } }
+    get { shared.policies.withLock { $0.defaultPolicy } }
+    set { shared.policies.withLock { $0.defaultPolicy = newValue } }
   }
 
-  /// Changes the policy in place, atomically with respect to requests.
+  /// Every policy: the default and those of particular ZAP domains. May be
+  /// read and replaced from any thread; applies to the next request.
+  public var policies: ZAPPolicyTable {
+    get { shared.policies.withLock { $0 } }
+    set { shared.policies.withLock { $0 = newValue } }
+  }
+
+  /// Changes the default policy in place, atomically with respect to
+  /// requests.
   public func updatePolicy<R>(_ body: (inout ZAPPolicy) throws -> R) rethrows -> R {
-    try shared.policy.withLock { policy in
-      var copy = policy
+    try shared.policies.withLock { policies in
+      var copy = policies.defaultPolicy
       let result = try body(&copy)
-      policy = copy
+      policies.defaultPolicy = copy
       return result
     }
   }
 
-  /// Lets only these addresses in (adds them to the allow list); see
-  /// ``ZAPPolicy/allow(_:)``.
+  /// Changes the policy of one ZAP domain in place, atomically with
+  /// respect to requests. A domain without a policy of its own starts from
+  /// a fresh ``ZAPPolicy`` (not from the default policy).
+  public func updatePolicy<R>(forDomain domain: String, _ body: (inout ZAPPolicy) throws -> R) rethrows -> R {
+    try shared.policies.withLock { policies in
+      var copy = policies.domains[domain] ?? ZAPPolicy()
+      let result = try body(&copy)
+      policies.domains[domain] = copy
+      return result
+    }
+  }
+
+  /// Gives a ZAP domain (the `.zapDomain` of server sockets) its own
+  /// policy, or with `nil` returns it to the default policy.
+  public func setPolicy(_ policy: ZAPPolicy?, forDomain domain: String) {
+    shared.policies.withLock { $0.domains[domain] = policy }
+  }
+
+  /// The policy that decides about requests for `domain`: its own, or the
+  /// default.
+  public func policy(forDomain domain: String) -> ZAPPolicy {
+    shared.policies.withLock { $0.policy(forDomain: domain) }
+  }
+
+  /// Lets only these addresses in (adds them to the allow list of the
+  /// default policy); see ``ZAPPolicy/allow(_:)``.
   ///
   /// - Throws: ``ZAPPolicyError``.
   public func allow(_ addresses: String...) throws {
     try updatePolicy { policy in try policy.allow(addresses) as Void }
   }
 
-  /// Refuses these addresses (adds them to the deny list); see
-  /// ``ZAPPolicy/deny(_:)``.
+  /// Refuses these addresses (adds them to the deny list of the default
+  /// policy); see ``ZAPPolicy/deny(_:)``.
   ///
   /// - Throws: ``ZAPPolicyError``.
   public func deny(_ addresses: String...) throws {
     try updatePolicy { policy in try policy.deny(addresses) as Void }
   }
 
-  /// Sets the PLAIN user names and passwords (replacing earlier ones).
+  /// Sets the PLAIN user names and passwords of the default policy
+  /// (replacing earlier ones).
   public func configurePlain(passwords: [String: String]) {
     updatePolicy { $0.plainPasswords = passwords }
   }
 
-  /// Sets which CURVE clients are let in.
+  /// Sets the default policy's check of PLAIN users that are not in its
+  /// password table, e.g. a database lookup; `nil` removes it. The closure
+  /// runs on the authenticator's thread; see ``ZAPPolicy/PlainCheck`` for
+  /// errors and timeouts.
+  ///
+  /// ```swift
+  /// auth.configurePlain(timeout: .seconds(2)) { username, password, request in
+  ///     try database.passwordMatches(username, password) ? .allow : .deny
+  /// }
+  /// ```
+  public func configurePlain(
+    timeout: Duration? = .seconds(5), check: ZAPPolicy.PlainCheck.Body?
+  ) {
+    let value = check.map { ZAPPolicy.PlainCheck(timeout: timeout, $0) }
+    updatePolicy { $0.plainCheck = value }
+  }
+
+  /// Sets which CURVE clients the default policy lets in.
   public func configureCurve(_ rule: ZAPPolicy.CurveRule) {
     updatePolicy { $0.curve = rule }
   }
 
-  /// Lets in the CURVE clients whose keys are in a directory of public
-  /// certificate files (every `*.key` file; see
+  /// Sets the default policy's check of CURVE keys that its
+  /// ``ZAPPolicy/curve`` rule does not allow; `nil` removes it. The closure
+  /// runs on the authenticator's thread; see ``ZAPPolicy/CurveCheck`` for
+  /// errors and timeouts.
+  public func configureCurve(timeout: Duration? = .seconds(5), check: ZAPPolicy.CurveCheck.Body?) {
+    let value = check.map { ZAPPolicy.CurveCheck(timeout: timeout, $0) }
+    updatePolicy { $0.curveCheck = value }
+  }
+
+  /// Lets in, under the default policy, the CURVE clients whose public key
+  /// is in `store` when they connect: keys inserted, removed or reloaded
+  /// later apply to the next connection without configuring again.
+  public func configureCurve(store: CurveCertificateStore) {
+    updatePolicy { $0.curveCheck = .store(store) }
+  }
+
+  /// Lets in, under the default policy, the CURVE clients whose keys are
+  /// in a directory of public certificate files (every `*.key` file; see
   /// ``CurveCertificate/publicKeys(inDirectory:)``). The directory is read
   /// now; call again to reload it.
   ///
@@ -162,7 +236,7 @@ public final class Authenticator: Sendable {
 extension Authenticator {
   /// The state the handler thread reads: the policy and the callback.
   final class Shared: Sendable {
-    let policy = Mutex(ZAPPolicy())
+    let policies = Mutex(ZAPPolicyTable())
     let onDecision: (@Sendable (ZAPDecision) -> Void)?
 
     init(onDecision: (@Sendable (ZAPDecision) -> Void)?) {
@@ -338,7 +412,7 @@ extension Authenticator {
       } else {
         do {
           let request = try ZAPRequest.parse(frames: body)
-          decision = shared.policy.withLock { $0 }.decide(request)
+          decision = shared.policies.withLock { $0 }.decide(request)
           reply = ZAPReply(
             requestId: request.requestId, status: decision.status,
             statusText: decision.allowed ? "OK" : "Access denied", userId: decision.allowed ? decision.userId : "")

@@ -24,14 +24,20 @@ public enum ZAPPolicyError: Error, Hashable, Sendable, CustomStringConvertible {
 /// The rules an ``Authenticator`` applies, as a value: checks of the
 /// peer's address, then of its mechanism's credentials.
 ///
-/// ``decide(_:)`` is a pure function of the policy and a request, so rules
+/// ``decide(_:)`` is a function of the policy and a request (pure unless
+/// the application's ``plainCheck`` or ``curveCheck`` is called), so rules
 /// can be tested without sockets.
 ///
 /// 1. Address: with an allow list, only listed addresses pass; with a deny
 ///    list, listed addresses are refused; otherwise every address passes.
 /// 2. Mechanism: NULL peers that passed step 1 are let in. PLAIN peers need
-///    a user name and password from ``plainPasswords``. CURVE peers need a
-///    key allowed by ``curve``. GSSAPI is refused.
+///    a user name and password from ``plainPasswords``; a user name that is
+///    not there goes to ``plainCheck`` when one is set. CURVE peers need a
+///    key allowed by ``curve``; a key it does not allow goes to
+///    ``curveCheck`` when one is set. GSSAPI is refused.
+///
+/// An ``Authenticator`` can hold one policy per ZAP domain; see
+/// ``ZAPPolicyTable``.
 ///
 /// A policy prints without its passwords.
 public struct ZAPPolicy: Hashable, Sendable, CustomStringConvertible, CustomReflectable {
@@ -66,6 +72,15 @@ public struct ZAPPolicy: Hashable, Sendable, CustomStringConvertible, CustomRefl
 
   /// PLAIN passwords by user name. Empty: every PLAIN peer is refused.
   public var plainPasswords: [String: String] = [:]
+
+  /// The application's check of PLAIN user names that are not in
+  /// ``plainPasswords`` (e.g. a database lookup); `nil` refuses them.
+  public var plainCheck: PlainCheck?
+
+  /// The application's check of CURVE keys that ``curve`` does not allow
+  /// (e.g. a database lookup, or ``CurveCheck/store(_:)``); `nil` refuses
+  /// them.
+  public var curveCheck: CurveCheck?
 
   /// A policy that lets in NULL peers from any address and refuses PLAIN
   /// and CURVE peers until configured.
@@ -152,25 +167,61 @@ public struct ZAPPolicy: Hashable, Sendable, CustomStringConvertible, CustomRefl
       return admit(addressNote.isEmpty ? "NULL mechanism" : "NULL mechanism, \(addressNote)", userId: "")
     case .plain(let username, let password):
       guard let expected = plainPasswords[username] else {
-        return refuse("unknown user \(String(reflecting: username))")
+        guard let check = plainCheck else { return refuse("unknown user \(String(reflecting: username))") }
+        let text = String(decoding: password, as: UTF8.self)
+        return consult(
+          Self.call(timeout: check.timeout) { try check.body(username, text, request) }, request: request,
+          what: "the PLAIN check of \(String(reflecting: username))", defaultUserId: username,
+          defaultReason: { $0 ? "the PLAIN check accepted \(String(reflecting: username))"
+            : "the PLAIN check refused \(String(reflecting: username))" })
       }
       guard Self.constantTimeEqual(Array(expected.utf8), password) else {
         return refuse("wrong password for \(String(reflecting: username))")
       }
       return admit("password of \(String(reflecting: username)) accepted", userId: username)
     case .curve(let key):
+      var refusal: String
       switch curve {
       case .none:
-        return refuse("CURVE clients are not allowed (no keys configured)")
+        refusal = "CURVE clients are not allowed (no keys configured)"
       case .anyKey:
         return admit("any CURVE key is allowed", userId: key.z85)
       case .keys(let keys):
-        guard keys.contains(key) else { return refuse("CURVE key \(key.z85) is not allowed") }
-        return admit("CURVE key \(key.z85) is allowed", userId: key.z85)
+        if keys.contains(key) { return admit("CURVE key \(key.z85) is allowed", userId: key.z85) }
+        refusal = "CURVE key \(key.z85) is not allowed"
       }
+      guard let check = curveCheck else { return refuse(refusal) }
+      return consult(
+        Self.call(timeout: check.timeout) { try check.body(key, request) }, request: request,
+        what: "the CURVE check of \(key.z85)", defaultUserId: key.z85,
+        defaultReason: { $0 ? "the CURVE check accepted \(key.z85)" : "the CURVE check refused \(key.z85)" })
     case .gssapi:
       return refuse("GSSAPI is not supported by this authenticator")
     }
+  }
+
+  /// The decision for what a credential check answered: its verdict, a
+  /// 500 for a thrown error, a 300 for no answer in time.
+  private func consult(
+    _ outcome: CheckOutcome, request: ZAPRequest, what: String, defaultUserId: String,
+    defaultReason: (Bool) -> String
+  ) -> ZAPDecision {
+    var decision = ZAPDecision(
+      domain: request.domain, address: request.address, mechanism: request.mechanism,
+      status: .authenticationFailure, reason: "", username: request.username, clientKey: request.clientKey)
+    switch outcome {
+    case .answered(let verdict):
+      decision.status = verdict.allowed ? .success : .authenticationFailure
+      decision.reason = verdict.reason ?? defaultReason(verdict.allowed)
+      if verdict.allowed { decision.userId = verdict.userId ?? defaultUserId }
+    case .failed(let error):
+      decision.status = .internalError
+      decision.reason = "\(what) threw an error: \(error)"
+    case .timedOut(let timeout):
+      decision.status = .temporaryFailure
+      decision.reason = "\(what) did not answer within \(timeout)"
+    }
+    return decision
   }
 
   /// Compares two byte strings in time that depends on their lengths only,
@@ -200,7 +251,9 @@ public struct ZAPPolicy: Hashable, Sendable, CustomStringConvertible, CustomRefl
       case .anyKey: "any key"
       case .keys(let keys): "\(keys.count) key\(keys.count == 1 ? "" : "s")"
       }
-    return "ZAPPolicy(addresses: \(addressText), curve: \(curveText), plain users: \(plainPasswords.keys.sorted()))"
+    let checks = (plainCheck == nil ? "" : ", plain check") + (curveCheck == nil ? "" : ", curve check")
+    return
+      "ZAPPolicy(addresses: \(addressText), curve: \(curveText), plain users: \(plainPasswords.keys.sorted())\(checks))"
   }
 
   /// A reflection without the passwords.
@@ -209,6 +262,7 @@ public struct ZAPPolicy: Hashable, Sendable, CustomStringConvertible, CustomRefl
       self,
       children: [
         "addresses": addresses, "curve": curve, "plainUsers": plainPasswords.keys.sorted(),
+        "plainCheck": plainCheck != nil, "curveCheck": curveCheck != nil,
       ], displayStyle: .struct)
   }
 }

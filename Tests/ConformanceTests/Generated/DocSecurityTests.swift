@@ -6,6 +6,7 @@
 
 import Dispatch
 import Foundation
+import FoundationEssentials
 import Synchronization
 import Testing
 import ZeroMQ
@@ -189,13 +190,13 @@ do {
   }
 
   @Test("Authenticator — example 1")
-  func line375() throws {
+  func line376() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 375)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 376)
 
 
 
@@ -248,17 +249,17 @@ auth.stop()
 try context.destroy(linger: 0)
 #sourceLocation()
     }
-    printed.expect([("hello from a friend", false), ("nothing arrived", false), ("friend allowed", false), ("intruder denied", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 375)
+    printed.expect([("hello from a friend", false), ("nothing arrived", false), ("friend allowed", false), ("intruder denied", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 376)
   }
 
   @Test("Authenticator — example 2")
-  func line431() throws {
+  func line432() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 431)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 432)
 var policy = ZAPPolicy()
 policy.plainPasswords = ["admin": "correct horse"]
 try policy.deny(["192.0.2.7"])
@@ -279,17 +280,148 @@ print(policy)
 // prints: ZAPPolicy(addresses: deny ["192.0.2.7"], curve: none, plain users: ["admin"])
 #sourceLocation()
     }
-    printed.expect([("allowed PLAIN from 127.0.0.1: password of \"admin\" accepted", false), ("denied PLAIN from 127.0.0.1: wrong password for \"admin\"", false), ("denied PLAIN from 192.0.2.7: address 192.0.2.7 is on the deny list", false), ("ZAPPolicy(addresses: deny [\"192.0.2.7\"], curve: none, plain users: [\"admin\"])", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 431)
+    printed.expect([("allowed PLAIN from 127.0.0.1: password of \"admin\" accepted", false), ("denied PLAIN from 127.0.0.1: wrong password for \"admin\"", false), ("denied PLAIN from 192.0.2.7: address 192.0.2.7 is on the deny list", false), ("ZAPPolicy(addresses: deny [\"192.0.2.7\"], curve: none, plain users: [\"admin\"])", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 432)
   }
 
-  @Test("ZAPRequest — example 1")
-  func line486() throws {
+  @Test("CurveCertificateStore — example 1")
+  func line498() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 486)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 498)
+#if canImport(FoundationEssentials)
+
+#else
+
+#endif
+
+
+let directory = NSTemporaryDirectory() + "certificates-\(UUID().uuidString)"
+defer { try? FileManager.default.removeItem(atPath: directory) }
+let store = try CurveCertificateStore(directory: directory)
+let alice = try CurveKeyPair.generate()
+let path = try store.insert(CurveCertificate(keyPair: alice, metadata: ["name": "alice"]), fileName: "alice")
+print(path.hasSuffix("/alice.key"), store.contains(alice.publicKey))
+// prints: true true
+
+// Another program drops a certificate into the directory.
+let bob = try CurveKeyPair.generate()
+try CurveCertificate(keyPair: bob).write(to: directory + "/bob.key")
+print(store.contains(bob.publicKey))
+// prints: false
+try store.reload()
+print(store.contains(bob.publicKey), store.count)
+// prints: true 2
+
+try "curve\n    public-key = \"?\"\n".write(toFile: directory + "/bad.key", atomically: true, encoding: .utf8)
+do {
+    try store.reload()
+} catch {
+    print(error.path == directory + "/bad.key", store.count)
+}
+// prints: true 2
+#sourceLocation()
+    }
+    printed.expect([("true true", false), ("false", false), ("true 2", false), ("true 2", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 498)
+  }
+
+  @Test("Per-domain policies and credential checks — example 1")
+  func line595() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    do {
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 595)
+func plainRequest(_ user: String, _ password: String, domain: String) throws -> ZAPRequest {
+    try ZAPRequest.parse(frames: [
+        Array("1.0".utf8), Array("1".utf8), Array(domain.utf8), Array("127.0.0.1".utf8), [],
+        Array("PLAIN".utf8), Array(user.utf8), Array(password.utf8),
+    ])
+}
+struct DatabaseDown: Error, CustomStringConvertible {
+    var description: String { "the database is down" }
+}
+
+var admin = ZAPPolicy()
+admin.plainPasswords = ["root": "correct horse"]
+var table = ZAPPolicyTable(domains: ["admin": admin])
+table.defaultPolicy.plainCheck = ZAPPolicy.PlainCheck { user, password, _ in
+    if user == "mallory" { throw DatabaseDown() }
+    return user == "guest" && password == "guest" ? .allow(userId: "guest-1") : .deny
+}
+
+print(table.decide(try plainRequest("root", "correct horse", domain: "admin")))
+// prints: allowed PLAIN from 127.0.0.1: password of "root" accepted
+print(table.decide(try plainRequest("guest", "guest", domain: "admin")))
+// prints: denied PLAIN from 127.0.0.1: unknown user "guest"
+let guest = table.decide(try plainRequest("guest", "guest", domain: "shop"))
+print(guest.allowed, guest.userId)
+// prints: true guest-1
+let failed = table.decide(try plainRequest("mallory", "x", domain: "shop"))
+print(failed.status, failed.reason)
+// prints: 500 (internal error) the PLAIN check of "mallory" threw an error: the database is down
+#sourceLocation()
+    }
+    printed.expect([("allowed PLAIN from 127.0.0.1: password of \"root\" accepted", false), ("denied PLAIN from 127.0.0.1: unknown user \"guest\"", false), ("true guest-1", false), ("500 (internal error) the PLAIN check of \"mallory\" threw an error: the database is down", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 595)
+  }
+
+  @Test("Per-domain policies and credential checks — example 2")
+  func line629() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    do {
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 629)
+#if canImport(FoundationEssentials)
+
+#else
+
+#endif
+
+
+let context = try Context()
+let auth = Authenticator(context: context)
+try auth.start()
+let directory = NSTemporaryDirectory() + "clients-\(UUID().uuidString)"
+defer { try? FileManager.default.removeItem(atPath: directory) }
+let store = try CurveCertificateStore(directory: directory)
+auth.configureCurve(store: store)
+
+let serverKeys = try CurveKeyPair.generate()
+let clientKeys = try CurveKeyPair.generate()
+try store.insert(CurveCertificate(publicKey: clientKeys.publicKey))
+
+let server = try context.socket(.pull)
+try server.set(.rcvtimeo, 2000)
+try server.configureCurveServer(keyPair: serverKeys)
+try server.bind("tcp://127.0.0.1:*")
+let endpoint: String = try server.get(.lastEndpoint)
+let client = try context.socket(.push)
+try client.configureCurveClient(keyPair: clientKeys, serverKey: serverKeys.publicKey)
+try client.connect(endpoint)
+try client.send("from the store")
+print(try server.recvString() ?? "")
+// prints: from the store
+
+auth.stop()
+try context.destroy(linger: 0)
+#sourceLocation()
+    }
+    printed.expect([("from the store", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 629)
+  }
+
+  @Test("ZAPRequest — example 1")
+  func line699() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    do {
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 699)
 let frames: [[UInt8]] = [
     Array("1.0".utf8), Array("7".utf8), Array("global".utf8), Array("10.0.0.5".utf8), [],
     Array("PLAIN".utf8), Array("alice".utf8),
@@ -305,6 +437,6 @@ print(request)
 // prints: ZAPRequest(PLAIN "alice" from 10.0.0.5, domain "global")
 #sourceLocation()
     }
-    printed.expect([("a ZAP request for PLAIN carries 2 credential frames, but 1 arrived", false), ("ZAPRequest(PLAIN \"alice\" from 10.0.0.5, domain \"global\")", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 486)
+    printed.expect([("a ZAP request for PLAIN carries 2 credential frames, but 1 arrived", false), ("ZAPRequest(PLAIN \"alice\" from 10.0.0.5, domain \"global\")", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/Security.md", line: 699)
   }
 }
