@@ -103,10 +103,12 @@ public final class CurveCertificateStore: Sendable, CustomStringConvertible {
   ///   changes then.
   @discardableResult
   public func insert(_ certificate: CurveCertificate, fileName: String? = nil) throws(CurveCertificateError) -> String {
-    var name = fileName ?? certificate.publicKey.bytes.map { byte in
-      let digits = String(byte, radix: 16)
-      return digits.count == 1 ? "0" + digits : digits
-    }.joined()
+    var name =
+      fileName
+      ?? certificate.publicKey.bytes.map { byte in
+        let digits = String(byte, radix: 16)
+        return digits.count == 1 ? "0" + digits : digits
+      }.joined()
     if !name.hasSuffix(".key") { name += ".key" }
     guard !name.contains("/"), name != ".key", !name.hasPrefix(".") else {
       throw CurveCertificateError(path: fileName, problem: "is not a plain file name for a certificate")

@@ -65,7 +65,8 @@ extension ZAPPolicy {
   /// check), since closures cannot be compared.
   public struct PlainCheck: Hashable, Sendable {
     /// The closure's type.
-    public typealias Body = @Sendable (_ username: String, _ password: String, _ request: ZAPRequest) throws ->
+    public typealias Body =
+      @Sendable (_ username: String, _ password: String, _ request: ZAPRequest) throws ->
       ZAPVerdict
     let identity: CheckIdentity
     let body: Body

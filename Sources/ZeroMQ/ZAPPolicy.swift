@@ -172,8 +172,11 @@ public struct ZAPPolicy: Hashable, Sendable, CustomStringConvertible, CustomRefl
         return consult(
           Self.call(timeout: check.timeout) { try check.body(username, text, request) }, request: request,
           what: "the PLAIN check of \(String(reflecting: username))", defaultUserId: username,
-          defaultReason: { $0 ? "the PLAIN check accepted \(String(reflecting: username))"
-            : "the PLAIN check refused \(String(reflecting: username))" })
+          defaultReason: {
+            $0
+              ? "the PLAIN check accepted \(String(reflecting: username))"
+              : "the PLAIN check refused \(String(reflecting: username))"
+          })
       }
       guard Self.constantTimeEqual(Array(expected.utf8), password) else {
         return refuse("wrong password for \(String(reflecting: username))")

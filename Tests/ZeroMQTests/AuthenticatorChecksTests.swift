@@ -124,7 +124,9 @@ func temporaryStorePath() -> String {
     #expect(!FileManager.default.fileExists(atPath: path))
     #expect(!store.contains(pair.publicKey))
     #expect(try !store.remove(pair.publicKey))
-    #expect(throws: CurveCertificateError.self) { try store.insert(CurveCertificate(publicKey: other), fileName: "../x") }
+    #expect(throws: CurveCertificateError.self) {
+      try store.insert(CurveCertificate(publicKey: other), fileName: "../x")
+    }
   }
 
   @Test("reload sees files another process added or deleted")
