@@ -6,7 +6,7 @@ SWIFT       ?= swift
 BINDGEN      = $(SWIFT) run --quiet --package-path Generator zmq-bindgen
 CONTRACT    ?= ../shared/contract/run.sh
 
-.PHONY: all bootstrap build demo test libzmq test-libzmq test-swift test-perf-tools faults soak soak-short load load-short generate check-generated format format-check contract docs docs-browser examples consumer-check sanitize fuzz bench bench-quick header-matrix clean
+.PHONY: all bootstrap build demo test libzmq test-libzmq test-swift test-perf-tools faults soak soak-short load load-short generate check-generated format format-check contract docs docs-browser examples consumer-check sanitize sanitize-address sanitize-thread fuzz bench bench-quick header-matrix clean
 
 all: build
 
@@ -142,10 +142,14 @@ contract:
 # Int.max bytes and expects ENOMEM; the sanitizers' allocators would
 # otherwise abort the process on such a request instead of failing it.
 SANITIZE_FILTER ?= ZeroMQTests
-sanitize: bootstrap
+sanitize: sanitize-address sanitize-thread
+
+sanitize-address: bootstrap
 	ASAN_OPTIONS=allocator_may_return_null=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
 	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'
+
+sanitize-thread: bootstrap
 	TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1:suppressions=$(CURDIR)/scripts/tsan-suppressions.txt \
 	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
 
