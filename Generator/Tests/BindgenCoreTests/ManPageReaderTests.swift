@@ -378,7 +378,7 @@ enum ManFixtures {
   /// Random bytes, roff-shaped token soup and hand-picked truncations: the
   /// reader must return (it is total), whatever it makes of them.
   @Test func garbageNeverCrashes() throws {
-    var generator = RoffFuzzGenerator(seed: 0x5eed_2024)
+    var generator = RoffFuzzGenerator(state: 0x5eed_2024)
     var inputs: [String] = [
       "", "\\", ".", "'", ".TS", ".TS\n", "T{", ".TS\nT{", ".TS\ntab(", ".TS\ntab(:);\n", ".TS\ntab();\nT{\nT}:",
       ".SS", ".SS \"", ".SH\n", ".de X\n.TS\n", ".nf\n.TS\nT{\n", "\\(", "\\[", "\\s(", "\\s+", "\\*(", "\\f",
@@ -460,7 +460,6 @@ enum ManFixtures {
 /// A small deterministic generator for the garbage test.
 struct RoffFuzzGenerator {
   var state: UInt64
-  init(seed: UInt64) { state = seed }
   mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
