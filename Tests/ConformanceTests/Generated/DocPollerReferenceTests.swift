@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md`, each run as written.
 @Suite("Documentation: PollerReference.md") struct DocPollerReferenceTests {
   @Test("init() — example 1")
-  func line45() throws {
+  func line52() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 45)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 52)
 
 
 let poller = Poller()
@@ -25,17 +25,17 @@ print(poller.size)
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 45)
+    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 52)
   }
 
   @Test("size — example 1")
-  func line67() throws {
+  func line75() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 67)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 75)
 print(poller.size)
 // prints: 0
 try poller.add(socket, events: .pollIn)
@@ -44,50 +44,50 @@ print(poller.size)
 // prints: 2
 #sourceLocation()
     }
-    printed.expect([("0", false), ("2", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 67)
+    printed.expect([("0", false), ("2", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 75)
   }
 
   @Test("size — example 2")
-  func line79() throws {
+  func line87() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 79)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 87)
 try poller.add(socket, events: .pollIn)
 try socket.close()
 print(poller.size)
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 79)
+    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 87)
   }
 
   @Test("add(_:events:userData:) — example 1")
-  func line119() throws {
+  func line127() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 119)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 127)
 try poller.add(socket, events: .pollIn)
 print(poller.size)
 // prints: 1
 #sourceLocation()
     }
-    printed.expect([("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 119)
+    printed.expect([("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 127)
   }
 
   @Test("add(_:events:userData:) — example 2")
-  func line128() throws {
+  func line136() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 128)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 136)
 try poller.add(socket, events: .pollIn, userData: "orders")
 try peer.send("new order")
 if let event = try poller.wait(timeout: 1000) {
@@ -96,17 +96,17 @@ if let event = try poller.wait(timeout: 1000) {
 // prints: orders
 #sourceLocation()
     }
-    printed.expect([("orders", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 128)
+    printed.expect([("orders", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 136)
   }
 
   @Test("add(_:events:userData:) — example 3")
-  func line140() throws {
+  func line148() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 140)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 148)
 try poller.add(socket, events: .pollIn)
 do {
     try poller.add(socket, events: .pollOut)
@@ -116,17 +116,17 @@ do {
 // prints: already registered
 #sourceLocation()
     }
-    printed.expect([("already registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 140)
+    printed.expect([("already registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 148)
   }
 
   @Test("modify(_:events:) — example 1")
-  func line182() throws {
+  func line190() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 182)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 190)
 try poller.add(socket, events: .pollIn)
 print(try poller.poll() == nil)
 // prints: true
@@ -137,17 +137,17 @@ if let event = try poller.poll() {
 // prints: [pollOut]
 #sourceLocation()
     }
-    printed.expect([("true", false), ("[pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 182)
+    printed.expect([("true", false), ("[pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 190)
   }
 
   @Test("remove(_:) — example 1")
-  func line221() throws {
+  func line229() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 221)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 229)
 try poller.add(socket, events: .pollIn)
 try poller.remove(socket)
 print(poller.size)
@@ -160,17 +160,162 @@ do {
 // prints: not registered
 #sourceLocation()
     }
-    printed.expect([("0", false), ("not registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 221)
+    printed.expect([("0", false), ("not registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 229)
   }
 
-  @Test("PollerEvent — example 1")
-  func line248() throws {
+  @Test("add(fileDescriptor:events:userData:) — example 1")
+  func line282() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 248)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 282)
+let pipe = Pipe()
+let readEnd = pipe.fileHandleForReading.fileDescriptor
+try poller.add(fileDescriptor: readEnd, events: .pollIn, userData: "pipe")
+print(try poller.poll() == nil)
+// prints: true
+pipe.fileHandleForWriting.write(Data("wake up".utf8))
+if let event = try poller.wait(timeout: 1000) {
+    print(event.fileDescriptor == readEnd, event.socket == nil)
+    print(event.userData as? String ?? "", event.events)
+}
+// prints: true true
+// prints: pipe [pollIn]
+#sourceLocation()
+    }
+    printed.expect([("true", false), ("true true", false), ("pipe [pollIn]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 282)
+  }
+
+  @Test("add(fileDescriptor:events:userData:) — example 2")
+  func line301() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 301)
+let pipe = Pipe()
+try poller.add(socket, events: .pollIn)
+try poller.add(fileDescriptor: pipe.fileHandleForReading.fileDescriptor, events: .pollIn)
+try peer.send("message")
+pipe.fileHandleForWriting.write(Data("bytes".utf8))
+for event in try poller.waitAll(4, timeout: 1000) {
+    switch event.source {
+    case .socket(let ready):
+        print("socket:", try ready.recvString() ?? "")
+    case .fileDescriptor(let fd):
+        let bytes = FileHandle(fileDescriptor: fd, closeOnDealloc: false).availableData
+        print("descriptor:", String(decoding: bytes, as: UTF8.self))
+    }
+}
+// prints: socket: message
+// prints: descriptor: bytes
+#sourceLocation()
+    }
+    printed.expect([("socket: message", false), ("descriptor: bytes", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 301)
+  }
+
+  @Test("add(fileDescriptor:events:userData:) — example 3")
+  func line324() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 324)
+let pipe = Pipe()
+try poller.add(fileDescriptor: pipe.fileHandleForWriting.fileDescriptor, events: .pollOut)
+print(try poller.poll()?.events ?? [])
+// prints: [pollOut]
+#sourceLocation()
+    }
+    printed.expect([("[pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 324)
+  }
+
+  @Test("add(fileDescriptor:events:userData:) — example 4")
+  func line335() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 335)
+do {
+    try poller.add(fileDescriptor: -1, events: .pollIn)
+} catch let error as PollerError {
+    print(error)
+}
+// prints matching: file descriptor -1 is negative.*
+let pipe = Pipe()
+let fd = pipe.fileHandleForReading.fileDescriptor
+try poller.add(fileDescriptor: fd, events: .pollIn)
+do {
+    try poller.add(fileDescriptor: fd, events: .pollOut)
+} catch let error as ZMQError where error == .einval {
+    print("already registered")
+}
+// prints: already registered
+#sourceLocation()
+    }
+    printed.expect([("file descriptor -1 is negative.*", true), ("already registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 335)
+  }
+
+  @Test("modify(fileDescriptor:events:) — example 1")
+  func line379() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 379)
+let pipe = Pipe()
+let writeEnd = pipe.fileHandleForWriting.fileDescriptor
+try poller.add(fileDescriptor: writeEnd, events: .pollIn)
+print(try poller.poll() == nil)
+// prints: true
+try poller.modify(fileDescriptor: writeEnd, events: .pollOut)
+print(try poller.poll()?.events ?? [])
+// prints: [pollOut]
+#sourceLocation()
+    }
+    printed.expect([("true", false), ("[pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 379)
+  }
+
+  @Test("remove(fileDescriptor:) — example 1")
+  func line410() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 410)
+let pipe = Pipe()
+let fd = pipe.fileHandleForReading.fileDescriptor
+try poller.add(fileDescriptor: fd, events: .pollIn)
+try poller.remove(fileDescriptor: fd)
+print(poller.size)
+// prints: 0
+do {
+    try poller.remove(fileDescriptor: fd)
+} catch let error as ZMQError where error == .einval {
+    print("not registered")
+}
+// prints: not registered
+#sourceLocation()
+    }
+    printed.expect([("0", false), ("not registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 410)
+  }
+
+  @Test("PollerEvent — example 1")
+  func line447() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 447)
 try poller.add(socket, events: [.pollIn, .pollOut], userData: 42)
 try peer.send("ping")
 if let event = try poller.wait(timeout: 1000) {
@@ -183,17 +328,17 @@ if let event = try poller.wait(timeout: 1000) {
 // prints: [pollIn, pollOut]
 #sourceLocation()
     }
-    printed.expect([("true", false), ("42", false), ("[pollIn, pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 248)
+    printed.expect([("true", false), ("42", false), ("[pollIn, pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 447)
   }
 
   @Test("wait(timeout:) — example 1")
-  func line298() throws {
+  func line497() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 298)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 497)
 try poller.add(socket, events: .pollIn)
 try peer.send("hello")
 if let event = try poller.wait(timeout: 1000) {
@@ -202,34 +347,34 @@ if let event = try poller.wait(timeout: 1000) {
 // prints: hello
 #sourceLocation()
     }
-    printed.expect([("hello", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 298)
+    printed.expect([("hello", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 497)
   }
 
   @Test("wait(timeout:) — example 2")
-  func line310() throws {
+  func line509() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 310)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 509)
 try poller.add(socket, events: .pollIn)
 let event = try poller.wait(timeout: 50)
 print(event == nil ? "timed out" : "ready")
 // prints: timed out
 #sourceLocation()
     }
-    printed.expect([("timed out", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 310)
+    printed.expect([("timed out", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 509)
   }
 
   @Test("wait(timeout:) — example 3")
-  func line322() throws {
+  func line521() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 322)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 521)
 try poller.add(socket, events: .pollOut, userData: "socket")
 try poller.add(peer, events: .pollOut, userData: "peer")
 for _ in 0..<4 {
@@ -242,17 +387,17 @@ for _ in 0..<4 {
 // prints: peer
 #sourceLocation()
     }
-    printed.expect([("socket", false), ("peer", false), ("socket", false), ("peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 322)
+    printed.expect([("socket", false), ("peer", false), ("socket", false), ("peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 521)
   }
 
   @Test("poll() — example 1")
-  func line357() throws {
+  func line556() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 357)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 556)
 try poller.add(socket, events: .pollIn)
 print(try poller.poll() == nil)
 // prints: true
@@ -261,17 +406,17 @@ print(try poller.poll()?.events ?? [])
 // prints: [pollIn]
 #sourceLocation()
     }
-    printed.expect([("true", false), ("[pollIn]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 357)
+    printed.expect([("true", false), ("[pollIn]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 556)
   }
 
   @Test("waitAll(_:timeout:) — example 1")
-  func line400() throws {
+  func line599() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 400)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 599)
 try poller.add(socket, events: .pollIn, userData: "socket")
 try poller.add(peer, events: .pollIn, userData: "peer")
 try peer.send("for socket")
@@ -286,33 +431,33 @@ for event in events {
 // prints: peer got for peer
 #sourceLocation()
     }
-    printed.expect([("2", false), ("socket got for socket", false), ("peer got for peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 400)
+    printed.expect([("2", false), ("socket got for socket", false), ("peer got for peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 599)
   }
 
   @Test("waitAll(_:timeout:) — example 2")
-  func line418() throws {
+  func line617() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 418)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 617)
 try poller.add(socket, events: .pollIn)
 print(try poller.waitAll(4, timeout: 50).isEmpty)
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 418)
+    printed.expect([("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 617)
   }
 
   @Test("pollAll(_:) — example 1")
-  func line454() throws {
+  func line653() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 454)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 653)
 try poller.add(socket, events: .pollOut, userData: "socket")
 try poller.add(peer, events: .pollOut, userData: "peer")
 print(try poller.pollAll(4).map { $0.userData as? String ?? "" })
@@ -321,6 +466,6 @@ print(try poller.pollAll(1).count)
 // prints: 1
 #sourceLocation()
     }
-    printed.expect([("[\"socket\", \"peer\"]", false), ("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 454)
+    printed.expect([("[\"socket\", \"peer\"]", false), ("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 653)
   }
 }
