@@ -28,7 +28,11 @@ internal import CZeroMQ
 /// their user data strongly until they are removed. Like its sockets, a
 /// poller must be used by one thread at a time.
 ///
-/// The poller runs on libzmq's `zmq_poll` with a persistent item array.
+/// The poller runs on libzmq's `zmq_poll` with a persistent item array; a
+/// binding generated in draft mode from a header that declares libzmq's
+/// `zmq_poller_*` (``ZMQ/Available/poller``) runs it on those instead, with
+/// the same behaviour, and can then also watch a ``ThreadSafeSocket``
+/// (``add(_:events:userData:)-(ThreadSafeSocket,_,_)``).
 ///
 /// The methods are those of the poller of the JavaScript `zmq` module the
 /// API was modelled on: `add`, `modify`, `remove`, `wait`, `poll`,
@@ -42,7 +46,15 @@ public final class Poller {
 
     /// Whether the member is a socket that was closed since it was added.
     var isClosed: Bool {
-      if case .socket(let socket) = source { return socket.isClosed }
+      switch source {
+      case .socket(let socket): return socket.isClosed
+      case .threadSafeSocket(let socket): return socket.isClosed
+      case .fileDescriptor: return false
+      }
+    }
+
+    func isThreadSafeSocket(_ other: ThreadSafeSocket) -> Bool {
+      if case .threadSafeSocket(let socket) = source { return socket === other }
       return false
     }
 
@@ -59,8 +71,10 @@ public final class Poller {
 
   private(set) var members: [Member] = []
   /// The array handed to `zmq_poll`, kept between calls, in step with
-  /// `members` (same index).
+  /// `members` (same index). Unused with `zmq_poller`.
   var items: [zmq_pollitem_t] = []
+  /// The events of each member found by the last wait, with `zmq_poller`.
+  var ready: [Int16] = []
   /// Where the next search for a ready member starts.
   private var next = 0
 
@@ -149,6 +163,56 @@ public final class Poller {
   ///   ``ZMQError/enotsock`` when it is closed (closed sockets are dropped
   ///   automatically).
   public func remove(_ socket: Socket) throws {
+    removeMember(at: try index(of: socket))
+  }
+
+  // MARK: Thread-safe sockets
+
+  /// The index of a registered thread-safe socket; `ENOTSOCK` for a closed
+  /// one, `EINVAL` for one that is not registered.
+  private func index(of socket: ThreadSafeSocket) throws(ZMQError) -> Int {
+    dropClosed()
+    guard !socket.isClosed else { throw .enotsock }
+    guard let index = members.firstIndex(where: { $0.isThreadSafeSocket(socket) }) else { throw .einval }
+    return index
+  }
+
+  /// Registers a thread-safe socket (CLIENT, SERVER, RADIO, DISH, …) for
+  /// the given events. Only a poller on libzmq's `zmq_poller` can wait on
+  /// these sockets (``ZMQ/Available/poller``: a binding generated in draft
+  /// mode); their events come with ``PollerEvent/threadSafeSocket`` set.
+  ///
+  /// The poller holds the socket until it is removed; one closed while
+  /// registered, from any thread, is dropped before the next wait.
+  ///
+  /// - Throws: ``ZMQError/einval`` when the socket is already registered,
+  ///   ``ZMQError/enotsock`` when it is closed, and, in a binding without
+  ///   `zmq_poller`, ``ZMQError/enotsup`` naming `zmq_poller_add`.
+  public func add(_ socket: ThreadSafeSocket, events: PollEvents, userData: Any? = nil) throws {
+    guard ZMQ.Available.poller else { throw ZMQError(unavailable: "zmq_poller_add") }
+    dropClosed()
+    guard !socket.isClosed else { throw ZMQError.enotsock }
+    guard !members.contains(where: { $0.isThreadSafeSocket(socket) }) else { throw ZMQError.einval }
+    members.append(Member(source: .threadSafeSocket(socket), userData: userData, events: events))
+    // No item: `zmq_poll` is not used in this configuration.
+    items.append(zmq_pollitem_t(socket: nil, fd: -1, events: 0, revents: 0))
+  }
+
+  /// Changes the events a registered thread-safe socket is watched for;
+  /// its user data stays.
+  ///
+  /// - Throws: ``ZMQError/einval`` when the socket is not registered,
+  ///   ``ZMQError/enotsock`` when it is closed.
+  public func modify(_ socket: ThreadSafeSocket, events: PollEvents) throws {
+    let index = try index(of: socket)
+    members[index].events = events
+  }
+
+  /// Unregisters a thread-safe socket and releases it and its user data.
+  ///
+  /// - Throws: ``ZMQError/einval`` when the socket is not registered,
+  ///   ``ZMQError/enotsock`` when it is closed.
+  public func remove(_ socket: ThreadSafeSocket) throws {
     removeMember(at: try index(of: socket))
   }
 
@@ -276,12 +340,12 @@ public final class Poller {
   private func pollMembers(timeout: Int) throws(ZMQError) -> Int {
     dropClosed()
     if members.isEmpty && timeout < 0 { throw .efault }
-    return try pollItems(timeout: timeout)
+    return ZMQ.Available.poller ? try pollWithZMQPoller(timeout: timeout) : try pollItems(timeout: timeout)
   }
 
   /// The events member `index` was found ready for by the last poll.
   private func readyEvents(at index: Int) -> Int16 {
-    items[index].revents
+    ZMQ.Available.poller ? ready[index] : items[index].revents
   }
 }
 

@@ -9,6 +9,7 @@
 /// switch event.source {
 /// case .socket(let socket): _ = try socket.recvString()
 /// case .fileDescriptor(let fd): print("descriptor \(fd) is ready")
+/// case .threadSafeSocket(let socket): _ = try socket.recv()
 /// }
 /// ```
 public struct PollerEvent {
@@ -19,6 +20,10 @@ public struct PollerEvent {
     /// A file descriptor added with
     /// ``Poller/add(fileDescriptor:events:userData:)``.
     case fileDescriptor(Int32)
+    /// A ``ThreadSafeSocket`` added with
+    /// ``Poller/add(_:events:userData:)-(ThreadSafeSocket,_,_)`` (only in a
+    /// binding on libzmq's `zmq_poller`).
+    case threadSafeSocket(ThreadSafeSocket)
   }
 
   /// The socket or file descriptor that is ready.
@@ -26,8 +31,8 @@ public struct PollerEvent {
 
   /// The registered socket that is ready — the same object that was given
   /// to ``Poller/add(_:events:userData:)`` (compare with `===`); `nil`
-  /// exactly when the event is for a file descriptor
-  /// (``fileDescriptor`` is set then).
+  /// when the event is for a file descriptor (``fileDescriptor`` is set
+  /// then) or a thread-safe socket (``threadSafeSocket``).
   public var socket: Socket! {
     if case .socket(let socket) = source { return socket }
     return nil
@@ -37,6 +42,13 @@ public struct PollerEvent {
   /// for a socket.
   public var fileDescriptor: Int32? {
     if case .fileDescriptor(let descriptor) = source { return descriptor }
+    return nil
+  }
+
+  /// The registered thread-safe socket that is ready; `nil` unless the
+  /// event is for one.
+  public var threadSafeSocket: ThreadSafeSocket? {
+    if case .threadSafeSocket(let socket) = source { return socket }
     return nil
   }
 
@@ -62,6 +74,10 @@ public enum PollerError: Error, Hashable, Sendable, CustomStringConvertible {
   /// wait watches descriptors for readability only, so it could sleep
   /// through the descriptor becoming writable.
   case writabilityNotAwaitable(fileDescriptor: Int32)
+  /// ``Poller/pollAsync(timeout:)`` was asked to wait while a
+  /// ``ThreadSafeSocket`` is registered: such sockets have no descriptor
+  /// the event loop could watch.
+  case threadSafeSocketNotAwaitable
 
   public var description: String {
     switch self {
@@ -72,6 +88,10 @@ public enum PollerError: Error, Hashable, Sendable, CustomStringConvertible {
         "file descriptor \(fd) is registered for .pollOut, which pollAsync cannot wait for "
         + "(its event loop watches descriptors for readability only); use wait(timeout:) "
         + "or register the descriptor for .pollIn"
+    case .threadSafeSocketNotAwaitable:
+      return
+        "a thread-safe socket is registered, which pollAsync cannot wait for (it has no "
+        + "descriptor for the event loop to watch); use wait(timeout:) on another thread"
     }
   }
 }

@@ -28,7 +28,9 @@ extension Poller {
   ///   while waiting); ``ZMQError/efault`` when asked to wait without a
   ///   timeout and nothing is registered;
   ///   ``PollerError/writabilityNotAwaitable(fileDescriptor:)`` when a file
-  ///   descriptor is registered for `.pollOut`; ``ZMQEventLoopError/shutDown``;
+  ///   descriptor is registered for `.pollOut`;
+  ///   ``PollerError/threadSafeSocketNotAwaitable`` when a thread-safe socket
+  ///   is registered; ``ZMQEventLoopError/shutDown``;
   ///   and the errors of ``wait(timeout:)``.
   nonisolated(nonsending)
     public func pollAsync(timeout: Duration? = nil) async throws -> [PollerEvent]
@@ -41,9 +43,14 @@ extension Poller {
       let count = members.count
       // The loop polls descriptors for readability (and reports errors and
       // hang-ups); it would sleep through one turning writable.
-      for member in members where member.events.contains(.pollOut) {
-        if case .fileDescriptor(let fd) = member.source {
+      for member in members {
+        switch member.source {
+        case .fileDescriptor(let fd) where member.events.contains(.pollOut):
           throw PollerError.writabilityNotAwaitable(fileDescriptor: fd)
+        case .threadSafeSocket:
+          throw PollerError.threadSafeSocketNotAwaitable
+        default:
+          break
         }
       }
       // zmq_poll reads ZMQ_EVENTS of every socket, which re-arms their
@@ -61,6 +68,8 @@ extension Poller {
           descriptors.append(try socket.getOption(ZMQ_FD, as: Int32.self))
         case .fileDescriptor(let fd):
           descriptors.append(fd)
+        case .threadSafeSocket:
+          throw PollerError.threadSafeSocketNotAwaitable
         }
       }
       let loop = ZMQEventLoop.current ?? firstSocket?.eventLoop ?? .shared
