@@ -32,7 +32,7 @@ internal import CZeroMQ
 /// binding generated in draft mode from a header that declares libzmq's
 /// `zmq_poller_*` (``ZMQ/Available/poller``) runs it on those instead, with
 /// the same behaviour, and can then also watch a ``ThreadSafeSocket``
-/// (``add(_:events:userData:)-(ThreadSafeSocket,_,_)``).
+/// (``add(threadSafeSocket:events:userData:)``).
 ///
 /// The methods are those of the poller of the JavaScript `zmq` module the
 /// API was modelled on: `add`, `modify`, `remove`, `wait`, `poll`,
@@ -188,7 +188,7 @@ public final class Poller {
   /// - Throws: ``ZMQError/einval`` when the socket is already registered,
   ///   ``ZMQError/enotsock`` when it is closed, and, in a binding without
   ///   `zmq_poller`, ``ZMQError/enotsup`` naming `zmq_poller_add`.
-  public func add(_ socket: ThreadSafeSocket, events: PollEvents, userData: Any? = nil) throws {
+  public func add(threadSafeSocket socket: ThreadSafeSocket, events: PollEvents, userData: Any? = nil) throws {
     guard ZMQ.Available.poller else { throw ZMQError(unavailable: "zmq_poller_add") }
     dropClosed()
     guard !socket.isClosed else { throw ZMQError.enotsock }
@@ -203,7 +203,7 @@ public final class Poller {
   ///
   /// - Throws: ``ZMQError/einval`` when the socket is not registered,
   ///   ``ZMQError/enotsock`` when it is closed.
-  public func modify(_ socket: ThreadSafeSocket, events: PollEvents) throws {
+  public func modify(threadSafeSocket socket: ThreadSafeSocket, events: PollEvents) throws {
     let index = try index(of: socket)
     members[index].events = events
   }
@@ -212,7 +212,7 @@ public final class Poller {
   ///
   /// - Throws: ``ZMQError/einval`` when the socket is not registered,
   ///   ``ZMQError/enotsock`` when it is closed.
-  public func remove(_ socket: ThreadSafeSocket) throws {
+  public func remove(threadSafeSocket socket: ThreadSafeSocket) throws {
     removeMember(at: try index(of: socket))
   }
 

@@ -21,7 +21,7 @@ public struct PollerEvent {
     /// ``Poller/add(fileDescriptor:events:userData:)``.
     case fileDescriptor(Int32)
     /// A ``ThreadSafeSocket`` added with
-    /// ``Poller/add(_:events:userData:)-(ThreadSafeSocket,_,_)`` (only in a
+    /// ``Poller/add(threadSafeSocket:events:userData:)`` (only in a
     /// binding on libzmq's `zmq_poller`).
     case threadSafeSocket(ThreadSafeSocket)
   }

@@ -36,7 +36,7 @@ struct PollerThreadSafeTests {
   @Test func reportsAThreadSafeSocketWithItsUserData() throws {
     let (server, client) = try serverAndClient(ctx)
     let poller = Poller()
-    try poller.add(server, events: .pollIn, userData: "server")
+    try poller.add(threadSafeSocket: server, events: .pollIn, userData: "server")
     #expect(poller.size == 1)
     #expect(try poller.poll() == nil)
     try client.send("ping")
@@ -56,7 +56,7 @@ struct PollerThreadSafeTests {
     let pipe = try TestPipe()
     let poller = Poller()
     try poller.add(b, events: .pollIn, userData: 0)
-    try poller.add(server, events: .pollIn, userData: 1)
+    try poller.add(threadSafeSocket: server, events: .pollIn, userData: 1)
     try poller.add(fileDescriptor: pipe.readEnd, events: .pollIn, userData: 2)
     try a.send("x")
     try client.send("y")
@@ -82,26 +82,26 @@ struct PollerThreadSafeTests {
   @Test func duplicateUnknownAndClosedThreadSafeSockets() throws {
     let (server, client) = try serverAndClient(ctx)
     let poller = Poller()
-    try poller.add(server, events: .pollIn)
-    expectZMQError(.einval) { try poller.add(server, events: .pollOut) }
-    expectZMQError(.einval) { try poller.modify(client, events: .pollIn) }
-    expectZMQError(.einval) { try poller.remove(client) }
-    try poller.modify(server, events: [.pollIn, .pollOut])
-    try poller.add(client, events: .pollOut)
+    try poller.add(threadSafeSocket: server, events: .pollIn)
+    expectZMQError(.einval) { try poller.add(threadSafeSocket: server, events: .pollOut) }
+    expectZMQError(.einval) { try poller.modify(threadSafeSocket: client, events: .pollIn) }
+    expectZMQError(.einval) { try poller.remove(threadSafeSocket: client) }
+    try poller.modify(threadSafeSocket: server, events: [.pollIn, .pollOut])
+    try poller.add(threadSafeSocket: client, events: .pollOut)
     #expect(poller.size == 2)
-    try poller.remove(server)
-    expectZMQError(.einval) { try poller.remove(server) }
+    try poller.remove(threadSafeSocket: server)
+    expectZMQError(.einval) { try poller.remove(threadSafeSocket: server) }
     client.close()
     #expect(poller.size == 0)
-    expectZMQError(.enotsock) { try poller.add(client, events: .pollIn) }
-    expectZMQError(.enotsock) { try poller.remove(client) }
+    expectZMQError(.enotsock) { try poller.add(threadSafeSocket: client, events: .pollIn) }
+    expectZMQError(.enotsock) { try poller.remove(threadSafeSocket: client) }
   }
 
   @Test func aThreadSafeSocketClosedWhileRegisteredIsDropped() throws {
     let (server, client) = try serverAndClient(ctx)
     let (a, b) = try connectedPair(ctx)
     let poller = Poller()
-    try poller.add(server, events: .pollIn)
+    try poller.add(threadSafeSocket: server, events: .pollIn)
     try poller.add(b, events: .pollIn)
     try client.send("never read")
     try a.send("x")
@@ -117,7 +117,7 @@ struct PollerThreadSafeTests {
   @Test func pollAsyncRefusesThreadSafeSockets() async throws {
     let (server, _) = try serverAndClient(ctx)
     let poller = Poller()
-    try poller.add(server, events: .pollIn)
+    try poller.add(threadSafeSocket: server, events: .pollIn)
     await #expect(throws: PollerError.threadSafeSocketNotAwaitable) {
       _ = try await poller.pollAsync(timeout: .milliseconds(10))
     }
