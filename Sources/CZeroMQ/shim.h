@@ -3,3 +3,27 @@
 // visible only for a binding generated in draft mode.
 #include "api-level.h"
 #include <zmq.h>
+
+#include <stddef.h>
+
+// The layout of one event of zmq_poller_wait_all, declared at every API
+// level: zmq_poller_event_t itself is draft API, but the runtime sizes and
+// reads its event buffers in code that compiles in stable mode too. Where
+// the header declares the real type, the checks below hold the two equal.
+typedef struct swiftzmq_poller_event {
+    void *socket;
+    int fd;
+    void *user_data;
+    short events;
+} swiftzmq_poller_event;
+
+#if defined ZMQ_BUILD_DRAFT_API && defined ZMQ_HAVE_POLLER
+_Static_assert (sizeof (swiftzmq_poller_event) == sizeof (zmq_poller_event_t),
+                "swiftzmq_poller_event differs in size from zmq_poller_event_t");
+_Static_assert (offsetof (swiftzmq_poller_event, user_data)
+                  == offsetof (zmq_poller_event_t, user_data),
+                "swiftzmq_poller_event.user_data is not where zmq_poller_event_t has it");
+_Static_assert (offsetof (swiftzmq_poller_event, events)
+                  == offsetof (zmq_poller_event_t, events),
+                "swiftzmq_poller_event.events is not where zmq_poller_event_t has it");
+#endif

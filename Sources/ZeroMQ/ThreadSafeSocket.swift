@@ -15,7 +15,7 @@ import Synchronization
 /// Its context stays alive until then.
 public final class ThreadSafeSocket: Sendable {
   /// The libzmq socket, as an integer so it can be shared.
-  private let bits: UInt
+  let bits: UInt
   private let closed = Atomic<Bool>(false)
 
   /// The context this socket belongs to; the socket keeps it alive.

@@ -99,3 +99,57 @@ import Testing
     #expect(none.isEmpty)
   }
 }
+
+@Suite("async poller with file descriptors") struct AsyncPollerDescriptorTests {
+  @Test func wakesWhenAPipeBecomesReadable() async throws {
+    let ctx = try Context()
+    let loop = ZMQEventLoop(name: "poller-fd")
+    defer { loop.shutdown() }
+    let pipe = try TestPipe()
+    let (readEnd, writeEnd) = (pipe.readEnd, pipe.writeEnd)
+    let events = try await Task(executorPreference: loop) {
+      let idle = try makeSocket(ctx, .pull, timeout: asyncTimeout)
+      try idle.bind(uniqueInproc("wakesWhenAPipeBecomesReadable-idle"))
+      defer { try? idle.close() }
+      let poller = Poller()
+      try poller.add(idle, events: .pollIn)
+      try poller.add(fileDescriptor: readEnd, events: .pollIn, userData: "pipe")
+      let writer = Task {
+        while loop.armedCount(on: nil) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        writeOneByte(to: writeEnd)
+      }
+      let events = try await poller.pollAsync(timeout: .seconds(30))
+      try await writer.value
+      return events.map { ($0.fileDescriptor, $0.userData as? String, $0.events) }
+    }.value
+    #expect(events.count == 1)
+    #expect(events.first?.0 == readEnd)
+    #expect(events.first?.1 == "pipe")
+    #expect(events.first?.2 == .pollIn)
+    withExtendedLifetime(pipe) {}
+    try ctx.term()
+  }
+
+  @Test func aDescriptorClosedUnderTheWaitEndsIt() async throws {
+    let pipe = try TestPipe()
+    let fd = try duplicate(pipe.readEnd, to: unusedHighDescriptor(1))
+    let poller = Poller()
+    try poller.add(fileDescriptor: fd, events: .pollIn)
+    closeDescriptor(fd)
+    let events = try await poller.pollAsync(timeout: .seconds(30))
+    #expect(events.map(\.events) == [.pollErr])
+    #expect(events.first?.fileDescriptor == fd)
+  }
+
+  @Test func aDescriptorWatchedForWritingIsRefused() async throws {
+    let pipe = try TestPipe()
+    let poller = Poller()
+    try poller.add(fileDescriptor: pipe.writeEnd, events: [.pollIn, .pollOut])
+    await #expect(throws: PollerError.writabilityNotAwaitable(fileDescriptor: pipe.writeEnd)) {
+      _ = try await poller.pollAsync(timeout: .seconds(1))
+    }
+    try poller.modify(fileDescriptor: pipe.writeEnd, events: .pollIn)
+    let none = try await poller.pollAsync(timeout: .milliseconds(20))
+    #expect(none.isEmpty)
+  }
+}

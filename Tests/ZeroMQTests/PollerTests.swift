@@ -225,4 +225,19 @@ import Testing
     if case .failure(let error)? = outcome { Issue.record(error) }
     try shared.term()
   }
+
+  @Test func waitingAfterTheContextWasShutDownFailsWithEterm() throws {
+    let shared = try Context()
+    let socket = try makeSocket(shared, .pull)
+    let pipe = try TestPipe()
+    let poller = Poller()
+    try poller.add(socket, events: .pollIn)
+    try poller.add(fileDescriptor: pipe.readEnd, events: .pollIn)
+    try shared.shutdown()
+    expectZMQError(.eterm) { _ = try poller.wait(timeout: 1000) }
+    expectZMQError(.eterm) { _ = try poller.poll() }
+    try socket.close()
+    #expect(try poller.poll() == nil)  // the descriptor alone is quiet
+    try shared.term()
+  }
 }

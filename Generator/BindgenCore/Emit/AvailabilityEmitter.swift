@@ -103,7 +103,7 @@ public struct AvailabilityEmitter {
         w.line("@inline(__always)")
         w.block("static func \(function.name)(\(parameters)) throws(ZMQError) -> \(function.returns)") { w in
           if declared {
-            w.line("CZeroMQ.\(function.name)(\(arguments))")
+            w.line("CZeroMQ.\(function.name)(\((function.arguments?.joined(separator: ", ")) ?? arguments))")
           } else {
             if !function.parameters.isEmpty { w.line("_ = (\(arguments))") }
             w.line("throw ZMQError(unavailable: \(SwiftLiteral.string(function.name)))")

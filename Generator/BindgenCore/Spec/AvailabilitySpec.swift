@@ -14,12 +14,18 @@ public struct AvailabilitySpec: Codable, Sendable, Equatable {
     public var parameters: [String]
     /// The Swift return type.
     public var returns: String
+    /// The arguments of the direct call, as Swift expressions of `p0`,
+    /// `p1`, …; `nil` passes the parameters through. For a parameter whose
+    /// C type only exists at some API levels (a draft struct): `parameters`
+    /// names a type every level has, the argument converts it.
+    public var arguments: [String]?
 
-    public init(name: String, flag: String, parameters: [String], returns: String) {
+    public init(name: String, flag: String, parameters: [String], returns: String, arguments: [String]? = nil) {
       self.name = name
       self.flag = flag
       self.parameters = parameters
       self.returns = returns
+      self.arguments = arguments
     }
   }
 
@@ -81,6 +87,14 @@ public struct AvailabilitySpec: Codable, Sendable, Equatable {
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     functions = try container.decode([Function].self, forKey: .functions)
+    for function in functions {
+      if let arguments = function.arguments, arguments.count != function.parameters.count {
+        throw DecodingError.dataCorruptedError(
+          forKey: .functions, in: container,
+          debugDescription:
+            "\(function.name): \(arguments.count) arguments for \(function.parameters.count) parameters")
+      }
+    }
     members = try container.decode([Member].self, forKey: .members)
     renamedOptions = try container.decodeIfPresent([RenamedOption].self, forKey: .renamedOptions) ?? []
     threadSafeSocketTypes = try container.decode([String].self, forKey: .threadSafeSocketTypes)

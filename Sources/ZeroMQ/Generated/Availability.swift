@@ -28,6 +28,9 @@ extension ZMQ {
     /// `zmq_msg_routing_id`, `zmq_msg_set_routing_id`
     public static let messageRoutingId = false
 
+    /// `zmq_poller_new`, `zmq_poller_destroy`, `zmq_poller_add`, `zmq_poller_add_fd`, `zmq_poller_wait_all`
+    public static let poller = false
+
     /// `zmq_socket_monitor_versioned`
     public static let versionedMonitor = false
 
@@ -117,6 +120,40 @@ enum CShim {
   static func zmq_msg_set_routing_id(_ p0: UnsafeMutablePointer<zmq_msg_t>?, _ p1: UInt32) throws(ZMQError) -> Int32 {
     _ = (p0, p1)
     throw ZMQError(unavailable: "zmq_msg_set_routing_id")
+  }
+
+  /// `zmq_poller_add` is not declared by this header: always throws.
+  @inline(__always)
+  static func zmq_poller_add(_ p0: UnsafeMutableRawPointer?, _ p1: UnsafeMutableRawPointer?, _ p2: UnsafeMutableRawPointer?, _ p3: Int16) throws(ZMQError) -> Int32 {
+    _ = (p0, p1, p2, p3)
+    throw ZMQError(unavailable: "zmq_poller_add")
+  }
+
+  /// `zmq_poller_add_fd` is not declared by this header: always throws.
+  @inline(__always)
+  static func zmq_poller_add_fd(_ p0: UnsafeMutableRawPointer?, _ p1: Int32, _ p2: UnsafeMutableRawPointer?, _ p3: Int16) throws(ZMQError) -> Int32 {
+    _ = (p0, p1, p2, p3)
+    throw ZMQError(unavailable: "zmq_poller_add_fd")
+  }
+
+  /// `zmq_poller_destroy` is not declared by this header: always throws.
+  @inline(__always)
+  static func zmq_poller_destroy(_ p0: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) throws(ZMQError) -> Int32 {
+    _ = (p0)
+    throw ZMQError(unavailable: "zmq_poller_destroy")
+  }
+
+  /// `zmq_poller_new` is not declared by this header: always throws.
+  @inline(__always)
+  static func zmq_poller_new() throws(ZMQError) -> UnsafeMutableRawPointer? {
+    throw ZMQError(unavailable: "zmq_poller_new")
+  }
+
+  /// `zmq_poller_wait_all` is not declared by this header: always throws.
+  @inline(__always)
+  static func zmq_poller_wait_all(_ p0: UnsafeMutableRawPointer?, _ p1: UnsafeMutableRawPointer?, _ p2: Int32, _ p3: Int) throws(ZMQError) -> Int32 {
+    _ = (p0, p1, p2, p3)
+    throw ZMQError(unavailable: "zmq_poller_wait_all")
   }
 
   /// `zmq_socket_monitor_versioned` is not declared by this header: always throws.

@@ -413,13 +413,13 @@ print(text)
   }
 
   @Test("pollAsync(timeout:) — example 1")
-  func line653() async throws {
+  func line662() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 653)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 662)
 let jobs = try context.socket(.pull)
 try jobs.bind("inproc://poll-async-jobs")
 let control = try context.socket(.sub)
@@ -446,6 +446,32 @@ try await producer.value
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 653)
+    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 662)
+  }
+
+  @Test("pollAsync(timeout:) — example 2")
+  func line692() async throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try await DocFixtures.asyncContext { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 692)
+let pipe = Pipe()
+let poller = Poller()
+try poller.add(fileDescriptor: pipe.fileHandleForReading.fileDescriptor, events: .pollIn, userData: "pipe")
+let writeEnd = pipe.fileHandleForWriting
+let writer = Task {
+    try await Task.sleep(for: .milliseconds(20))
+    writeEnd.write(Data("ready".utf8))
+}
+for event in try await poller.pollAsync(timeout: .seconds(5)) {
+    print(event.userData as! String, event.events, event.socket == nil)
+}
+try await writer.value
+// prints: pipe [pollIn] true
+#sourceLocation()
+    }
+    printed.expect([("pipe [pollIn] true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 692)
   }
 }

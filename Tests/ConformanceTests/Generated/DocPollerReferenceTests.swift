@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md`, each run as written.
 @Suite("Documentation: PollerReference.md") struct DocPollerReferenceTests {
   @Test("init() — example 1")
-  func line45() throws {
+  func line57() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 45)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 57)
 
 
 let poller = Poller()
@@ -25,17 +25,17 @@ print(poller.size)
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 45)
+    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 57)
   }
 
   @Test("size — example 1")
-  func line67() throws {
+  func line80() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 67)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 80)
 print(poller.size)
 // prints: 0
 try poller.add(socket, events: .pollIn)
@@ -44,50 +44,50 @@ print(poller.size)
 // prints: 2
 #sourceLocation()
     }
-    printed.expect([("0", false), ("2", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 67)
+    printed.expect([("0", false), ("2", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 80)
   }
 
   @Test("size — example 2")
-  func line79() throws {
+  func line92() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 79)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 92)
 try poller.add(socket, events: .pollIn)
 try socket.close()
 print(poller.size)
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 79)
+    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 92)
   }
 
   @Test("add(_:events:userData:) — example 1")
-  func line119() throws {
+  func line132() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 119)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 132)
 try poller.add(socket, events: .pollIn)
 print(poller.size)
 // prints: 1
 #sourceLocation()
     }
-    printed.expect([("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 119)
+    printed.expect([("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 132)
   }
 
   @Test("add(_:events:userData:) — example 2")
-  func line128() throws {
+  func line141() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 128)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 141)
 try poller.add(socket, events: .pollIn, userData: "orders")
 try peer.send("new order")
 if let event = try poller.wait(timeout: 1000) {
@@ -96,17 +96,17 @@ if let event = try poller.wait(timeout: 1000) {
 // prints: orders
 #sourceLocation()
     }
-    printed.expect([("orders", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 128)
+    printed.expect([("orders", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 141)
   }
 
   @Test("add(_:events:userData:) — example 3")
-  func line140() throws {
+  func line153() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 140)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 153)
 try poller.add(socket, events: .pollIn)
 do {
     try poller.add(socket, events: .pollOut)
@@ -116,17 +116,17 @@ do {
 // prints: already registered
 #sourceLocation()
     }
-    printed.expect([("already registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 140)
+    printed.expect([("already registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 153)
   }
 
   @Test("modify(_:events:) — example 1")
-  func line182() throws {
+  func line195() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 182)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 195)
 try poller.add(socket, events: .pollIn)
 print(try poller.poll() == nil)
 // prints: true
@@ -137,17 +137,17 @@ if let event = try poller.poll() {
 // prints: [pollOut]
 #sourceLocation()
     }
-    printed.expect([("true", false), ("[pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 182)
+    printed.expect([("true", false), ("[pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 195)
   }
 
   @Test("remove(_:) — example 1")
-  func line221() throws {
+  func line234() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 221)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 234)
 try poller.add(socket, events: .pollIn)
 try poller.remove(socket)
 print(poller.size)
@@ -160,17 +160,164 @@ do {
 // prints: not registered
 #sourceLocation()
     }
-    printed.expect([("0", false), ("not registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 221)
+    printed.expect([("0", false), ("not registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 234)
   }
 
-  @Test("PollerEvent — example 1")
-  func line248() throws {
+  @Test("add(fileDescriptor:events:userData:) — example 1")
+  func line287() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 248)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 287)
+let pipe = Pipe()
+let readEnd = pipe.fileHandleForReading.fileDescriptor
+try poller.add(fileDescriptor: readEnd, events: .pollIn, userData: "pipe")
+print(try poller.poll() == nil)
+// prints: true
+pipe.fileHandleForWriting.write(Data("wake up".utf8))
+if let event = try poller.wait(timeout: 1000) {
+    print(event.fileDescriptor == readEnd, event.socket == nil)
+    print(event.userData as? String ?? "", event.events)
+}
+// prints: true true
+// prints: pipe [pollIn]
+#sourceLocation()
+    }
+    printed.expect([("true", false), ("true true", false), ("pipe [pollIn]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 287)
+  }
+
+  @Test("add(fileDescriptor:events:userData:) — example 2")
+  func line306() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 306)
+let pipe = Pipe()
+try poller.add(socket, events: .pollIn)
+try poller.add(fileDescriptor: pipe.fileHandleForReading.fileDescriptor, events: .pollIn)
+try peer.send("message")
+pipe.fileHandleForWriting.write(Data("bytes".utf8))
+for event in try poller.waitAll(4, timeout: 1000) {
+    switch event.source {
+    case .socket(let ready):
+        print("socket:", try ready.recvString() ?? "")
+    case .fileDescriptor(let fd):
+        let bytes = FileHandle(fileDescriptor: fd, closeOnDealloc: false).availableData
+        print("descriptor:", String(decoding: bytes, as: UTF8.self))
+    case .threadSafeSocket(let ready):
+        print("thread-safe socket:", try ready.recv()?.string ?? "")
+    }
+}
+// prints: socket: message
+// prints: descriptor: bytes
+#sourceLocation()
+    }
+    printed.expect([("socket: message", false), ("descriptor: bytes", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 306)
+  }
+
+  @Test("add(fileDescriptor:events:userData:) — example 3")
+  func line331() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 331)
+let pipe = Pipe()
+try poller.add(fileDescriptor: pipe.fileHandleForWriting.fileDescriptor, events: .pollOut)
+print(try poller.poll()?.events ?? [])
+// prints: [pollOut]
+#sourceLocation()
+    }
+    printed.expect([("[pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 331)
+  }
+
+  @Test("add(fileDescriptor:events:userData:) — example 4")
+  func line342() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 342)
+do {
+    try poller.add(fileDescriptor: -1, events: .pollIn)
+} catch let error as PollerError {
+    print(error)
+}
+// prints matching: file descriptor -1 is negative.*
+let pipe = Pipe()
+let fd = pipe.fileHandleForReading.fileDescriptor
+try poller.add(fileDescriptor: fd, events: .pollIn)
+do {
+    try poller.add(fileDescriptor: fd, events: .pollOut)
+} catch let error as ZMQError where error == .einval {
+    print("already registered")
+}
+// prints: already registered
+#sourceLocation()
+    }
+    printed.expect([("file descriptor -1 is negative.*", true), ("already registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 342)
+  }
+
+  @Test("modify(fileDescriptor:events:) — example 1")
+  func line386() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 386)
+let pipe = Pipe()
+let writeEnd = pipe.fileHandleForWriting.fileDescriptor
+try poller.add(fileDescriptor: writeEnd, events: .pollIn)
+print(try poller.poll() == nil)
+// prints: true
+try poller.modify(fileDescriptor: writeEnd, events: .pollOut)
+print(try poller.poll()?.events ?? [])
+// prints: [pollOut]
+#sourceLocation()
+    }
+    printed.expect([("true", false), ("[pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 386)
+  }
+
+  @Test("remove(fileDescriptor:) — example 1")
+  func line417() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 417)
+let pipe = Pipe()
+let fd = pipe.fileHandleForReading.fileDescriptor
+try poller.add(fileDescriptor: fd, events: .pollIn)
+try poller.remove(fileDescriptor: fd)
+print(poller.size)
+// prints: 0
+do {
+    try poller.remove(fileDescriptor: fd)
+} catch let error as ZMQError where error == .einval {
+    print("not registered")
+}
+// prints: not registered
+#sourceLocation()
+    }
+    printed.expect([("0", false), ("not registered", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 417)
+  }
+
+  @Test("PollerEvent — example 1")
+  func line455() throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try DocFixtures.poller { context, poller, socket, peer in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 455)
 try poller.add(socket, events: [.pollIn, .pollOut], userData: 42)
 try peer.send("ping")
 if let event = try poller.wait(timeout: 1000) {
@@ -183,17 +330,17 @@ if let event = try poller.wait(timeout: 1000) {
 // prints: [pollIn, pollOut]
 #sourceLocation()
     }
-    printed.expect([("true", false), ("42", false), ("[pollIn, pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 248)
+    printed.expect([("true", false), ("42", false), ("[pollIn, pollOut]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 455)
   }
 
   @Test("wait(timeout:) — example 1")
-  func line298() throws {
+  func line505() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 298)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 505)
 try poller.add(socket, events: .pollIn)
 try peer.send("hello")
 if let event = try poller.wait(timeout: 1000) {
@@ -202,34 +349,34 @@ if let event = try poller.wait(timeout: 1000) {
 // prints: hello
 #sourceLocation()
     }
-    printed.expect([("hello", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 298)
+    printed.expect([("hello", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 505)
   }
 
   @Test("wait(timeout:) — example 2")
-  func line310() throws {
+  func line517() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 310)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 517)
 try poller.add(socket, events: .pollIn)
 let event = try poller.wait(timeout: 50)
 print(event == nil ? "timed out" : "ready")
 // prints: timed out
 #sourceLocation()
     }
-    printed.expect([("timed out", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 310)
+    printed.expect([("timed out", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 517)
   }
 
   @Test("wait(timeout:) — example 3")
-  func line322() throws {
+  func line529() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 322)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 529)
 try poller.add(socket, events: .pollOut, userData: "socket")
 try poller.add(peer, events: .pollOut, userData: "peer")
 for _ in 0..<4 {
@@ -242,17 +389,17 @@ for _ in 0..<4 {
 // prints: peer
 #sourceLocation()
     }
-    printed.expect([("socket", false), ("peer", false), ("socket", false), ("peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 322)
+    printed.expect([("socket", false), ("peer", false), ("socket", false), ("peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 529)
   }
 
   @Test("poll() — example 1")
-  func line357() throws {
+  func line564() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 357)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 564)
 try poller.add(socket, events: .pollIn)
 print(try poller.poll() == nil)
 // prints: true
@@ -261,17 +408,17 @@ print(try poller.poll()?.events ?? [])
 // prints: [pollIn]
 #sourceLocation()
     }
-    printed.expect([("true", false), ("[pollIn]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 357)
+    printed.expect([("true", false), ("[pollIn]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 564)
   }
 
   @Test("waitAll(_:timeout:) — example 1")
-  func line400() throws {
+  func line607() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 400)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 607)
 try poller.add(socket, events: .pollIn, userData: "socket")
 try poller.add(peer, events: .pollIn, userData: "peer")
 try peer.send("for socket")
@@ -286,33 +433,33 @@ for event in events {
 // prints: peer got for peer
 #sourceLocation()
     }
-    printed.expect([("2", false), ("socket got for socket", false), ("peer got for peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 400)
+    printed.expect([("2", false), ("socket got for socket", false), ("peer got for peer", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 607)
   }
 
   @Test("waitAll(_:timeout:) — example 2")
-  func line418() throws {
+  func line625() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 418)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 625)
 try poller.add(socket, events: .pollIn)
 print(try poller.waitAll(4, timeout: 50).isEmpty)
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 418)
+    printed.expect([("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 625)
   }
 
   @Test("pollAll(_:) — example 1")
-  func line454() throws {
+  func line661() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.poller { context, poller, socket, peer in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 454)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 661)
 try poller.add(socket, events: .pollOut, userData: "socket")
 try poller.add(peer, events: .pollOut, userData: "peer")
 print(try poller.pollAll(4).map { $0.userData as? String ?? "" })
@@ -321,6 +468,6 @@ print(try poller.pollAll(1).count)
 // prints: 1
 #sourceLocation()
     }
-    printed.expect([("[\"socket\", \"peer\"]", false), ("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 454)
+    printed.expect([("[\"socket\", \"peer\"]", false), ("1", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/PollerReference.md", line: 661)
   }
 }
