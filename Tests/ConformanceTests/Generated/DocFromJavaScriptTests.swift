@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md`, each run as written.
 @Suite("Documentation: FromJavaScript.md") struct DocFromJavaScriptTests {
   @Test("Constants — example 1")
-  func line105() throws {
+  func line106() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 105)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 106)
 
 
 print(ZMQ.PUSH, SocketType.push.rawValue)
@@ -34,17 +34,17 @@ print(ZMQ.SUBSCRIBE == SocketOption<[UInt8], WriteOnly>.subscribe.rawValue)
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("8 8", false), ("1 1", false), ("1 1 1", false), ("true", false), ("true", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 105)
+    printed.expect([("8 8", false), ("1 1", false), ("1 1 1", false), ("true", false), ("true", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 106)
   }
 
   @Test("Exceptions — example 1")
-  func line135() throws {
+  func line136() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 135)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 136)
 let socket = try context.socket(.pair)
 do {
     try socket.connect("no-such-transport://somewhere")
@@ -60,6 +60,6 @@ do {
 // prints: Protocol not supported
 #sourceLocation()
     }
-    printed.expect([("true", false), ("true", false), ("EPROTONOSUPPORT", false), ("Protocol not supported", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 135)
+    printed.expect([("true", false), ("true", false), ("EPROTONOSUPPORT", false), ("Protocol not supported", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 136)
   }
 }
