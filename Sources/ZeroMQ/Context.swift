@@ -156,12 +156,14 @@ public final class Context: Sendable {
 
   private func setRaw(_ option: Int32, _ value: Int32) throws(ZMQError) {
     try withActive { (raw) throws(ZMQError) in
+      if option >= ZMQ.optionPlaceholderBase { throw .placeholderOption(option) }
       _ = try CallFunnel.check(zmq_ctx_set(raw, option, value))
     }
   }
 
   private func getRaw(_ option: Int32) throws(ZMQError) -> Int32 {
     try withActive { (raw) throws(ZMQError) -> Int32 in
+      if option >= ZMQ.optionPlaceholderBase { throw .placeholderOption(option) }
       // Some options legitimately read as -1 (ZMQ_THREAD_SCHED_POLICY), so
       // a failure is told apart by errno, cleared first.
       SystemCalls.lastErrno = 0

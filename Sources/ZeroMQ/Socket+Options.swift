@@ -50,6 +50,7 @@ extension Socket {
   @inline(__always)
   func setOption(_ option: Int32, _ buffer: UnsafeRawBufferPointer) throws(ZMQError) {
     let pointer = try livePointer()
+    if option >= ZMQ.optionPlaceholderBase { throw .placeholderOption(option) }
     let base = buffer.count == 0 ? nil : buffer.baseAddress
     try CallFunnel.check(zmq_setsockopt(pointer, option, base, buffer.count))
   }
@@ -80,6 +81,7 @@ extension Socket {
   @inline(__always)
   func getOption<T: FixedWidthInteger>(_ option: Int32, as _: T.Type) throws(ZMQError) -> T {
     let pointer = try livePointer()
+    if option >= ZMQ.optionPlaceholderBase { throw .placeholderOption(option) }
     var value: T = 0
     var size = MemoryLayout<T>.size
     // ZMQ_EVENTS processes pending commands and can be interrupted.
@@ -94,6 +96,7 @@ extension Socket {
   func getOption<R>(_ option: Int32, exactSize: Int? = nil, _ body: (UnsafeRawBufferPointer) -> R) throws(ZMQError) -> R
   {
     let pointer = try livePointer()
+    if option >= ZMQ.optionPlaceholderBase { throw .placeholderOption(option) }
     var capacity = exactSize ?? 256
     while true {
       let outcome = withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer -> Result<R, ZMQError> in

@@ -105,6 +105,7 @@ public final class ThreadSafeSocket: Sendable {
   /// Sets an integer option (`zmq_setsockopt`), e.g. `.rcvtimeo`, `.linger`.
   public func set<Access: WritableOptionAccess>(_ option: SocketOption<Int32, Access>, _ value: Int32) throws {
     var value = value
+    if option.rawValue >= ZMQ.optionPlaceholderBase { throw ZMQError.placeholderOption(option.rawValue) }
     try CallFunnel.check(zmq_setsockopt(try live(), option.rawValue, &value, MemoryLayout<Int32>.size))
   }
 
@@ -112,6 +113,7 @@ public final class ThreadSafeSocket: Sendable {
   public func get<Access: ReadableOptionAccess>(_ option: SocketOption<Int32, Access>) throws -> Int32 {
     var value: Int32 = 0
     var size = MemoryLayout<Int32>.size
+    if option.rawValue >= ZMQ.optionPlaceholderBase { throw ZMQError.placeholderOption(option.rawValue) }
     try CallFunnel.check(zmq_getsockopt(try live(), option.rawValue, &value, &size))
     return value
   }
@@ -120,6 +122,7 @@ public final class ThreadSafeSocket: Sendable {
   public func get<Access: ReadableOptionAccess>(_ option: SocketOption<String, Access>) throws -> String {
     var buffer = [CChar](repeating: 0, count: 1024)
     var size = buffer.count
+    if option.rawValue >= ZMQ.optionPlaceholderBase { throw ZMQError.placeholderOption(option.rawValue) }
     try CallFunnel.check(zmq_getsockopt(try live(), option.rawValue, &buffer, &size))
     return String(decoding: buffer.prefix(size).prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }

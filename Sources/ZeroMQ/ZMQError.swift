@@ -50,6 +50,14 @@ public struct ZMQError: Error, RawRepresentable, Hashable, Sendable, CustomStrin
     return "\(unavailable) is not available: this binding's zmq.h does not declare it (\(text))"
   }
 
+  /// The error of a get or set of a placeholder option number (a typed key
+  /// spec/availability.yaml declares for a macro this header lacks):
+  /// ``enotsup`` naming the macro; ``einval`` for any other number that high.
+  @inline(never)
+  static func placeholderOption(_ option: Int32) -> ZMQError {
+    ZMQ.unavailableOptions[option].map { ZMQError(unavailable: $0) } ?? .einval
+  }
+
   public static func == (a: ZMQError, b: ZMQError) -> Bool { a.code == b.code }
 
   public func hash(into hasher: inout Hasher) { hasher.combine(code) }

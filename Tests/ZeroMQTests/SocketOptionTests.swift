@@ -92,7 +92,6 @@ import Testing
     #expect(try s.get(.type) == ZMQ.PUSH)
     #expect(try s.get(.fd) >= 0)
     #expect(try s.get(.mechanism) == SecurityMechanism.null.rawValue)
-    #expect(try s.get(.threadSafe) == false)
     let (a, b) = try connectedPair(ctx)
     #expect(PollEvents(rawValue: Int16(try a.get(.events))).contains(.pollOut))
     #expect(!PollEvents(rawValue: Int16(try b.get(.events))).contains(.pollIn))

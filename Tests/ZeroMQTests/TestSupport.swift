@@ -86,3 +86,29 @@ func expectFinishes(
   case .success?: break
   }
 }
+
+/// A C name `.requires` was given that spec/availability.yaml does not list.
+struct UnlistedRequirement: Error, CustomStringConvertible {
+  var name: String
+  var description: String {
+    "\(name) is not listed in spec/availability.yaml, so whether this zmq.h declares it is not known here"
+  }
+}
+
+extension Trait where Self == ConditionTrait {
+  /// Runs the test only where this binding's `zmq.h` declares every one of
+  /// `names` (C macros and functions of spec/availability.yaml) at the API
+  /// level it was generated for; elsewhere Swift Testing reports the test as
+  /// skipped, naming what is missing. A name the spec does not list fails
+  /// the test instead of skipping it.
+  static func requires(_ names: String..., sourceLocation: SourceLocation = #_sourceLocation) -> Self {
+    let comment = Comment(
+      rawValue: "needs \(names.joined(separator: ", ")), which this binding's zmq.h does not all declare")
+    return .enabled(comment, sourceLocation: sourceLocation) { [names] in
+      try names.allSatisfy { name in
+        guard let declared = ZMQ.Available.declared[name] else { throw UnlistedRequirement(name: name) }
+        return declared
+      }
+    }
+  }
+}

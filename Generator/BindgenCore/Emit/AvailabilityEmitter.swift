@@ -30,7 +30,55 @@ public struct AvailabilityEmitter {
   }
 
   public func emit() -> [GeneratedFile] {
-    [emitSwift(), emitAPILevelHeader()]
+    var diagnostics: [Diagnostic] = []
+    return emit(diagnostics: &diagnostics)
+  }
+
+  public func emit(diagnostics: inout [Diagnostic]) -> [GeneratedFile] {
+    [emitSwift(diagnostics: &diagnostics), emitAPILevelHeader()]
+  }
+
+  /// How each option of the spec is declared in this variant.
+  enum OptionDeclaration: Equatable {
+    /// The option table's key (OptionsEmitter writes it).
+    case fromTable
+    /// The header has the macro, the option table no row: the spec's type, the header's value.
+    case fromSpec(Int64)
+    /// The header lacks the macro: a placeholder number.
+    case placeholder(Int64)
+  }
+
+  /// The options of the spec, sorted by macro, with how each is declared;
+  /// a type or access that differs from the option table's is an error.
+  func optionDeclarations(diagnostics: inout [Diagnostic]) -> [(AvailabilitySpec.Option, OptionDeclaration)] {
+    var tableKeys: [String: OptionsEmitter.Key] = [:]
+    if let table = context.options {
+      var ignored: [Diagnostic] = []
+      let emitter = OptionsEmitter(context: context, table: table)
+      for scope in [OptionScope.socket, .context] {
+        for key in emitter.keys(scope, diagnostics: &ignored) { tableKeys["\(scope):\(key.row.name)"] = key }
+      }
+    }
+    var result: [(AvailabilitySpec.Option, OptionDeclaration)] = []
+    for (index, option) in spec.options.sorted(by: { $0.macro < $1.macro }).enumerated() {
+      if let key = tableKeys["\(option.scope):\(option.macro)"] {
+        if key.swiftName != option.member || key.row.kind.swiftType != option.value
+          || key.access.typeName != option.access
+        {
+          diagnostics.append(
+            Diagnostic(
+              .error, "spec/availability.yaml: \(option.macro)",
+              "declared as .\(option.member): \(option.keyType)<\(option.value), \(option.access)>, but the option table gives .\(key.swiftName): <\(key.row.kind.swiftType), \(key.access.typeName)>"
+            ))
+        }
+        result.append((option, .fromTable))
+      } else if let value = value(of: option.macro) {
+        result.append((option, .fromSpec(value)))
+      } else {
+        result.append((option, .placeholder(AvailabilitySpec.optionPlaceholderBase + Int64(index))))
+      }
+    }
+    return result
   }
 
   func emitAPILevelHeader() -> GeneratedFile {
@@ -47,7 +95,8 @@ public struct AvailabilityEmitter {
     return GeneratedFile(path: "Sources/CZeroMQ/api-level.h", contents: text)
   }
 
-  func emitSwift() -> GeneratedFile {
+  func emitSwift(diagnostics: inout [Diagnostic]) -> GeneratedFile {
+    let options = optionDeclarations(diagnostics: &diagnostics)
     var w = SwiftWriter()
     w.raw(context.provenance(inputs: ["spec/availability.yaml"]).banner)
     w.line("internal import CZeroMQ")
@@ -76,15 +125,36 @@ public struct AvailabilityEmitter {
           w.line("public static let \(flag) = \(flags[flag]!)")
           w.line()
         }
-        for member in spec.members.sorted(by: { $0.member < $1.member }) {
-          w.doc("`\(member.macro)` (`\(member.type).\(member.member)`)")
-          w.line("public static let \(member.member) = \(value(of: member.macro) != nil)")
+        var typed: [(flag: String, doc: String, value: Bool)] = spec.members.map {
+          ($0.member, "`\($0.macro)` (`\($0.type).\($0.member)`)", value(of: $0.macro) != nil)
+        }
+        for (flag, entries) in Dictionary(grouping: spec.options, by: \.member) {
+          let keys = entries.map { "`\($0.keyType).\($0.member)`" }.sorted().joined(separator: ", ")
+          typed.append((flag, "`\(entries[0].macro)` (\(keys))", value(of: entries[0].macro) != nil))
+        }
+        for entry in typed.sorted(by: { $0.flag < $1.flag }) {
+          w.doc(entry.doc)
+          w.line("public static let \(entry.flag) = \(entry.value)")
           w.line()
         }
         w.doc(
           "Thread-safe socket types (``ThreadSafeSocketType``): \(safeTypes.isEmpty ? "none in this variant" : safeTypes.map { "`\($0.0)`" }.joined(separator: ", "))."
         )
         w.line("public static let threadSafeSockets = \(!safeTypes.isEmpty)")
+        w.line()
+        var names: [String: Bool] = [:]
+        for function in spec.functions { names[function.name] = declares(function: function.name) }
+        for member in spec.members { names[member.macro] = value(of: member.macro) != nil }
+        for option in spec.options { names[option.macro] = value(of: option.macro) != nil }
+        for type in spec.threadSafeSocketTypes { names[type] = value(of: type) != nil }
+        w.doc(
+          """
+          The same, by C name: whether this header declares each function and \
+          macro of spec/availability.yaml at the API level generated.
+          """)
+        w.line("static let declared: [String: Bool] = [")
+        for name in names.keys.sorted() { w.line("  \(SwiftLiteral.string(name)): \(names[name]!),") }
+        w.line("]")
       }
     }
     w.line()
@@ -136,6 +206,53 @@ public struct AvailabilityEmitter {
           for member in missing { w.line("  (.\(member.member), \(SwiftLiteral.string(member.macro))),") }
           w.line("]")
         }
+      }
+    }
+
+    let extra = options.filter { $0.1 != .fromTable }
+    let byConstraint = Dictionary(grouping: extra) {
+      "\($0.0.keyType) where Value == \($0.0.value), Access == \($0.0.access)"
+    }
+    for constraint in byConstraint.keys.sorted() {
+      w.line()
+      w.block("extension \(constraint)") { w in
+        for (index, (option, declaration)) in byConstraint[constraint]!.enumerated() {
+          if index > 0 { w.line() }
+          switch declaration {
+          case .fromTable:
+            break
+          case .fromSpec(let value):
+            w.doc(
+              "`\(option.macro)`, which the option table does not document (spec/availability.yaml gives its type).")
+            w.line("@inlinable public static var \(option.member): Self { Self(rawValue: \(value)) }")
+          case .placeholder(let value):
+            w.doc(
+              """
+              `\(option.macro)` is not in this libzmq's header: a placeholder option number no libzmq \
+              uses; reading or writing it throws ``ZMQError/unavailable`` naming the macro.
+              """)
+            w.line(
+              "@inlinable public static var \(option.member): Self { Self(rawValue: 0x\(String(value, radix: 16))) }")
+          }
+        }
+      }
+    }
+    w.line()
+    w.block("extension ZMQ") { w in
+      w.doc("Option numbers from here up are placeholders (spec/availability.yaml options).")
+      w.line("static let optionPlaceholderBase: Int32 = 0x\(String(AvailabilitySpec.optionPlaceholderBase, radix: 16))")
+      w.line()
+      let placeholders = options.compactMap { entry -> (Int64, String)? in
+        if case .placeholder(let value) = entry.1 { return (value, entry.0.macro) }
+        return nil
+      }
+      w.doc("The placeholder option numbers of this variant and the macros they stand for.")
+      if placeholders.isEmpty {
+        w.line("static let unavailableOptions: [Int32: String] = [:]")
+      } else {
+        w.line("static let unavailableOptions: [Int32: String] = [")
+        for (value, macro) in placeholders { w.line("  0x\(String(value, radix: 16)): \(SwiftLiteral.string(macro)),") }
+        w.line("]")
       }
     }
 

@@ -127,7 +127,7 @@ public struct BindingsGenerator {
       files.append(wrappers)
     }
     if let availability = context.availability {
-      files += AvailabilityEmitter(context: context, spec: availability).emit()
+      files += AvailabilityEmitter(context: context, spec: availability).emit(diagnostics: &diagnostics)
     }
     if let fixtures = context.fixtures {
       files += DoctestEmitter(context: context, examples: context.examples, fixtures: fixtures).emit(

@@ -63,23 +63,55 @@ public struct AvailabilitySpec: Codable, Sendable, Equatable {
     }
   }
 
+  /// A typed option key the runtime, its tests, its tools or its
+  /// documentation name, declared in every variant: from the option table
+  /// where the header and the table have it; with this entry's `value` and
+  /// `access` where the table lacks it; with a placeholder option number,
+  /// refused at run time naming the macro, where the header lacks it.
+  public struct Option: Codable, Sendable, Equatable {
+    public var macro: String
+    /// `socket` (a `SocketOption`) or `context` (a `ContextOption`).
+    public var scope: String
+    public var member: String
+    public var value: String
+    public var access: String
+
+    public init(macro: String, scope: String, member: String, value: String, access: String) {
+      self.macro = macro
+      self.scope = scope
+      self.member = member
+      self.value = value
+      self.access = access
+    }
+
+    /// The key type: `SocketOption` or `ContextOption`.
+    public var keyType: String { scope == "context" ? "ContextOption" : "SocketOption" }
+  }
+
+  /// Option numbers from here up are placeholders: far above any libzmq
+  /// option, so the runtime tells them apart with one comparison.
+  public static let optionPlaceholderBase: Int64 = 0x7A00_0000
+
   public var functions: [Function]
   public var members: [Member]
+  public var options: [Option] = []
   public var renamedOptions: [RenamedOption] = []
   /// The socket types `ThreadSafeSocketType` may offer.
   public var threadSafeSocketTypes: [String]
 
   public init(
-    functions: [Function], members: [Member], renamedOptions: [RenamedOption] = [], threadSafeSocketTypes: [String]
+    functions: [Function], members: [Member], options: [Option] = [], renamedOptions: [RenamedOption] = [],
+    threadSafeSocketTypes: [String]
   ) {
     self.functions = functions
     self.members = members
+    self.options = options
     self.renamedOptions = renamedOptions
     self.threadSafeSocketTypes = threadSafeSocketTypes
   }
 
   enum CodingKeys: String, CodingKey {
-    case functions, members
+    case functions, members, options
     case renamedOptions = "renamed_options"
     case threadSafeSocketTypes = "thread_safe_socket_types"
   }
@@ -96,6 +128,11 @@ public struct AvailabilitySpec: Codable, Sendable, Equatable {
       }
     }
     members = try container.decode([Member].self, forKey: .members)
+    options = try container.decodeIfPresent([Option].self, forKey: .options) ?? []
+    for option in options where option.scope != "socket" && option.scope != "context" {
+      throw DecodingError.dataCorruptedError(
+        forKey: .options, in: container, debugDescription: "\(option.macro): scope must be socket or context")
+    }
     renamedOptions = try container.decodeIfPresent([RenamedOption].self, forKey: .renamedOptions) ?? []
     threadSafeSocketTypes = try container.decode([String].self, forKey: .threadSafeSocketTypes)
   }

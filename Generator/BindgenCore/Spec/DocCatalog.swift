@@ -15,8 +15,13 @@ public struct DocExample: Sendable, Equatable {
   /// The code lines, as written.
   public var code: [String]
   /// Marked `<!-- doctest: draft -->`: the example needs the draft API and
-  /// becomes a test only when generating with `--draft`.
+  /// runs as a test only when generating with `--draft`.
   public var draftOnly = false
+  /// Marked `<!-- doctest: requires=ZMQ_X,zmq_y -->`: the C macros and
+  /// functions the example needs. It runs as a test only when the header
+  /// declares every one of them at the API level generated; otherwise its
+  /// test is emitted disabled, naming what this header lacks.
+  public var requires: [String] = []
 
   /// One expected output line: exact text, or a whole-line regular expression.
   public struct Expectation: Sendable, Equatable {
@@ -54,7 +59,7 @@ public enum DocCatalog {
     var section = (file as NSString).lastPathComponent.replacingOccurrences(of: ".md", with: "")
     var ordinals: [String: Int] = [:]
     var previous = ""
-    var current: (line: Int, fixture: String?, draftOnly: Bool, code: [String])?
+    var current: (line: Int, annotation: Annotation, code: [String])?
     var fence = ""
     var otherFence: String?
     for (index, line) in text.components(separatedBy: "\n").enumerated() {
@@ -65,8 +70,9 @@ public enum DocCatalog {
           ordinals[section, default: 0] += 1
           var example = DocExample(
             file: file, line: open.line, section: section, ordinal: ordinals[section]!,
-            fixture: open.fixture, code: open.code)
-          example.draftOnly = open.draftOnly
+            fixture: open.annotation.fixture, code: open.code)
+          example.draftOnly = open.annotation.draftOnly
+          example.requires = open.annotation.requires
           examples.append(example)
           current = nil
           // An annotation belongs to one block only.
@@ -86,7 +92,7 @@ public enum DocCatalog {
         let marker = String(trimmed.prefix { $0 == "`" || $0 == "~" })
         let language = trimmed.dropFirst(marker.count).trimmingCharacters(in: .whitespaces)
         if language == "swift" {
-          current = (number + 1, try fixture(in: previous, file: file, line: number - 1), isDraftOnly(previous), [])
+          current = (number + 1, try annotation(in: previous, file: file, line: number - 1), [])
           fence = marker
         } else {
           otherFence = marker
@@ -104,31 +110,53 @@ public enum DocCatalog {
     return examples
   }
 
-  /// Reads the fixture annotation from the line before a fence.
-  static func fixture(in line: String, file: String, line number: Int) throws(Problem) -> String? {
-    guard line.hasPrefix("<!--"), line.contains("doctest:") else { return nil }
+  /// The settings of a `<!-- doctest: … -->` line.
+  struct Annotation: Equatable {
+    var fixture: String?
+    var draftOnly = false
+    var requires: [String] = []
+  }
+
+  /// Reads the annotation from the line before a fence: `fixture=NAME`,
+  /// `draft`, `requires=NAME[,NAME…]`, separated by spaces.
+  static func annotation(in line: String, file: String, line number: Int) throws(Problem) -> Annotation {
+    var annotation = Annotation()
+    guard line.hasPrefix("<!--"), line.contains("doctest:") else { return annotation }
     guard line.hasSuffix("-->") else {
       throw Problem(file: file, line: number, message: "unterminated doctest annotation")
     }
     let body = line.dropFirst(4).dropLast(3).trimmingCharacters(in: .whitespaces)
-    guard body.hasPrefix("doctest:") else { return nil }
-    var fixture: String?
+    guard body.hasPrefix("doctest:") else { return annotation }
     for setting in body.dropFirst("doctest:".count).split(separator: " ") {
-      if setting == "draft" { continue }
-      let parts = setting.split(separator: "=", maxSplits: 1)
-      guard parts.count == 2, parts[0] == "fixture" else {
-        throw Problem(
-          file: file, line: number, message: "unknown doctest setting '\(setting)' (known: fixture=NAME, draft)")
+      if setting == "draft" {
+        annotation.draftOnly = true
+        continue
       }
-      fixture = String(parts[1])
+      let parts = setting.split(separator: "=", maxSplits: 1)
+      switch (parts.count == 2 ? parts[0] : "", parts.count == 2 ? String(parts[1]) : "") {
+      case ("fixture", let name):
+        annotation.fixture = name
+      case ("requires", let names):
+        let list = names.split(separator: ",").map(String.init)
+        guard !list.isEmpty, list.allSatisfy(isCName) else {
+          throw Problem(
+            file: file, line: number,
+            message: "requires=\(names): expected C names separated by commas (requires=ZMQ_BLOCKY,zmq_join)")
+        }
+        annotation.requires += list
+      default:
+        throw Problem(
+          file: file, line: number,
+          message: "unknown doctest setting '\(setting)' (known: fixture=NAME, draft, requires=NAME,…)")
+      }
     }
-    return fixture
+    return annotation
   }
 
-  /// Whether the annotation line before a fence says `draft`.
-  static func isDraftOnly(_ line: String) -> Bool {
-    guard line.hasPrefix("<!--"), line.hasSuffix("-->"), line.contains("doctest:") else { return false }
-    return line.dropFirst(4).dropLast(3).split(separator: " ").contains("draft")
+  /// A macro or function name: `ZMQ_…` or `zmq_…`, letters, digits and underscores.
+  static func isCName(_ name: String) -> Bool {
+    (name.hasPrefix("ZMQ_") || name.hasPrefix("zmq_")) && name.count > 4
+      && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
   }
 
   /// Every example of the catalog at `directory` (relative to `root`), files in name order.

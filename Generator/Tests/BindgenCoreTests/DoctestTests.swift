@@ -29,7 +29,8 @@ import Testing
     }
     #expect(
       throws: DocCatalog.Problem(
-        file: "x.md", line: 1, message: "unknown doctest setting 'fixtur=pair' (known: fixture=NAME, draft)")
+        file: "x.md", line: 1,
+        message: "unknown doctest setting 'fixtur=pair' (known: fixture=NAME, draft, requires=NAME,…)")
     ) {
       try DocCatalog.examples(in: "<!-- doctest: fixtur=pair -->\n```swift\n```\n", file: "x.md")
     }

@@ -59,6 +59,40 @@ import Testing
     #expect(current.contains("CZeroMQ.zmq_curve_public(p0, p1)"))
   }
 
+  /// The option keys of spec/availability.yaml exist in every variant: the
+  /// option table's where it documents them (the tests' table has
+  /// ZMQ_BLOCKY and ZMQ_HEARTBEAT_IVL), the spec's type where only the header
+  /// has them, a placeholder number where the header lacks them.
+  @Test func optionKeysExistInEveryVariant() throws {
+    let old = try availability("4.1", draft: false)
+    #expect(flag(old, "blocky") == false && flag(old, "maxMsgsz") == false)
+    #expect(old.contains("public static var blocky: Self { Self(rawValue: 0x7a000001) }"))
+    #expect(old.contains("0x7a000001: \"ZMQ_BLOCKY\","))
+    #expect(old.contains("\"ZMQ_BLOCKY\": false,"))
+    #expect(old.contains("extension ContextOption where Value == Int32, Access == ReadWrite"))
+    let current = try availability("4.3", draft: false)
+    #expect(flag(current, "blocky") == true && flag(current, "maxMsgsz") == true)
+    #expect(!current.contains("static var blocky"), "the option table's key, emitted with the other options")
+    #expect(current.contains("public static var maxMsgsz: Self { Self(rawValue: 5) }"))
+    #expect(current.contains("static let unavailableOptions: [Int32: String] = [:]"))
+    #expect(current.contains("\"ZMQ_BLOCKY\": true,"))
+  }
+
+  @Test func anOptionTypedUnlikeTheTableIsAnError() throws {
+    let workspace = Workspace(root: Paths.fixtureWorkspace)
+    var context = try workspace.generationContext(
+      model: try parseFixture("shapes/zmq-4.3.h"), draft: false, documentation: false)
+    var spec = try #require(context.availability)
+    let index = try #require(spec.options.firstIndex { $0.macro == "ZMQ_BLOCKY" })
+    spec.options[index].value = "Bool"
+    context.availability = spec
+    let diagnostics = BindingsGenerator(context: context).generate().diagnostics
+    #expect(
+      diagnostics.map(\.description).contains(
+        "spec/availability.yaml: ZMQ_BLOCKY: error: declared as .blocky: ContextOption<Bool, ReadWrite>, but the option table gives .blocky: <Int32, ReadWrite>"
+      ))
+  }
+
   @Test func theAPILevelHeaderFollowsTheMode() throws {
     let model = try parseFixture("shapes/zmq-4.3.h")
     for draft in [false, true] {

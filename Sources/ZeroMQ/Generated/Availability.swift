@@ -34,6 +34,12 @@ extension ZMQ {
     /// `zmq_socket_monitor_versioned`
     public static let versionedMonitor = false
 
+    /// `ZMQ_BINDTODEVICE` (`SocketOption.bindtodevice`)
+    public static let bindtodevice = true
+
+    /// `ZMQ_BLOCKY` (`ContextOption.blocky`)
+    public static let blocky = true
+
     /// `ZMQ_EVENT_HANDSHAKE_FAILED_AUTH` (`MonitorEvents.handshakeFailedAuth`)
     public static let handshakeFailedAuth = true
 
@@ -46,8 +52,62 @@ extension ZMQ {
     /// `ZMQ_EVENT_HANDSHAKE_SUCCEEDED` (`MonitorEvents.handshakeSucceeded`)
     public static let handshakeSucceeded = true
 
+    /// `ZMQ_HEARTBEAT_IVL` (`SocketOption.heartbeatIvl`)
+    public static let heartbeatIvl = true
+
+    /// `ZMQ_HEARTBEAT_TIMEOUT` (`SocketOption.heartbeatTimeout`)
+    public static let heartbeatTimeout = true
+
+    /// `ZMQ_MAX_MSGSZ` (`ContextOption.maxMsgsz`)
+    public static let maxMsgsz = true
+
+    /// `ZMQ_MSG_T_SIZE` (`ContextOption.msgTSize`)
+    public static let msgTSize = true
+
+    /// `ZMQ_THREAD_SAFE` (`SocketOption.threadSafe`)
+    public static let threadSafe = true
+
     /// Thread-safe socket types (``ThreadSafeSocketType``): none in this variant.
     public static let threadSafeSockets = false
+
+    /// The same, by C name: whether this header declares each function and macro of spec/availability.yaml at the API level generated.
+    static let declared: [String: Bool] = [
+      "ZMQ_BINDTODEVICE": true,
+      "ZMQ_BLOCKY": true,
+      "ZMQ_CHANNEL": false,
+      "ZMQ_CLIENT": false,
+      "ZMQ_DISH": false,
+      "ZMQ_EVENT_HANDSHAKE_FAILED_AUTH": true,
+      "ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL": true,
+      "ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL": true,
+      "ZMQ_EVENT_HANDSHAKE_SUCCEEDED": true,
+      "ZMQ_GATHER": false,
+      "ZMQ_HEARTBEAT_IVL": true,
+      "ZMQ_HEARTBEAT_TIMEOUT": true,
+      "ZMQ_MAX_MSGSZ": true,
+      "ZMQ_MSG_T_SIZE": true,
+      "ZMQ_PEER": false,
+      "ZMQ_RADIO": false,
+      "ZMQ_SCATTER": false,
+      "ZMQ_SERVER": false,
+      "ZMQ_THREAD_SAFE": true,
+      "zmq_connect_peer": false,
+      "zmq_ctx_get_ext": false,
+      "zmq_ctx_set_ext": false,
+      "zmq_curve_public": true,
+      "zmq_join": false,
+      "zmq_leave": false,
+      "zmq_msg_group": false,
+      "zmq_msg_routing_id": false,
+      "zmq_msg_set_group": false,
+      "zmq_msg_set_routing_id": false,
+      "zmq_poller_add": false,
+      "zmq_poller_add_fd": false,
+      "zmq_poller_destroy": false,
+      "zmq_poller_new": false,
+      "zmq_poller_wait_all": false,
+      "zmq_socket_monitor_versioned": false,
+    ]
   }
 }
 
@@ -168,6 +228,14 @@ enum CShim {
 extension MonitorEvents {
   /// The placeholders of this variant and the macros they stand for.
   static let unavailableMembers: [(member: MonitorEvents, macro: String)] = []
+}
+
+extension ZMQ {
+  /// Option numbers from here up are placeholders (spec/availability.yaml options).
+  static let optionPlaceholderBase: Int32 = 0x7a000000
+
+  /// The placeholder option numbers of this variant and the macros they stand for.
+  static let unavailableOptions: [Int32: String] = [:]
 }
 
 /// The socket types libzmq lets several threads use at once, as far as this variant has them (stable API): ``Context/threadSafeSocket(_:)`` creates a

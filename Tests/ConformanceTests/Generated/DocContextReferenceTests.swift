@@ -99,30 +99,30 @@ do {
   }
 
   @Test("set(_:_:) — example 1")
-  func line172() throws {
+  func line173() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 172)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 173)
 let context = try Context()
 try context.set(.blocky, 0)
 print(try context.get(.blocky))
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 172)
+    printed.expect([("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 173)
   }
 
   @Test("set(_:_:) — example 2")
-  func line181() throws {
+  func line182() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 181)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 182)
 let context = try Context()
 try context.set(.ioThreads, 2)
 try context.set(.maxSockets, 64)
@@ -130,17 +130,17 @@ print(try context.get(.ioThreads), try context.get(.maxSockets))
 // prints: 2 64
 #sourceLocation()
     }
-    printed.expect([("2 64", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 181)
+    printed.expect([("2 64", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 182)
   }
 
   @Test("set(_:_:) — example 3")
-  func line191() throws {
+  func line192() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 191)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 192)
 let context = try Context()
 do {
     try context.set(.ioThreads, -1)
@@ -150,34 +150,34 @@ do {
 // prints: refused
 #sourceLocation()
     }
-    printed.expect([("refused", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 191)
+    printed.expect([("refused", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 192)
   }
 
   @Test("get(_:) — example 1")
-  func line232() throws {
+  func line234() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 232)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 234)
 let context = try Context()
 let maxMessageSize = try context.get(.maxMsgsz)
 print(maxMessageSize)
 // prints: 2147483647
 #sourceLocation()
     }
-    printed.expect([("2147483647", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 232)
+    printed.expect([("2147483647", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 234)
   }
 
   @Test("get(_:) — example 2")
-  func line241() throws {
+  func line243() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 241)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 243)
 let context = try Context()
 print(try context.get(.maxSockets))
 // prints: 1023
@@ -185,33 +185,33 @@ print(try context.get(.socketLimit))
 // prints matching: \d+
 #sourceLocation()
     }
-    printed.expect([("1023", false), ("\\d+", true)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 241)
+    printed.expect([("1023", false), ("\\d+", true)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 243)
   }
 
   @Test("shutdown() — example 1")
-  func line276() throws {
+  func line278() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 276)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 278)
 let context = try Context()
 try context.shutdown()
 try context.term()
 #sourceLocation()
     }
-    printed.expect([], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 276)
+    printed.expect([], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 278)
   }
 
   @Test("shutdown() — example 2")
-  func line284() throws {
+  func line286() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 284)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 286)
 let context = try Context()
 let pull = try context.socket(.pull)
 try pull.set(.rcvtimeo, 2000)
@@ -227,17 +227,17 @@ try pull.close()
 try context.term()
 #sourceLocation()
     }
-    printed.expect([("ETERM - Context was terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 284)
+    printed.expect([("ETERM - Context was terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 286)
   }
 
   @Test("shutdown() — example 3")
-  func line303() throws {
+  func line305() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 303)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 305)
 
 
 
@@ -265,32 +265,32 @@ receiverDone.wait()
 try context.term()
 #sourceLocation()
     }
-    printed.expect([("receiver stopped: Context was terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 303)
+    printed.expect([("receiver stopped: Context was terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 305)
   }
 
   @Test("term() — example 1")
-  func line363() throws {
+  func line365() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 363)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 365)
 let context = try Context()
 try context.term()
 #sourceLocation()
     }
-    printed.expect([], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 363)
+    printed.expect([], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 365)
   }
 
   @Test("term() — example 2")
-  func line372() throws {
+  func line374() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 372)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 374)
 let context = try Context()
 let pull = try context.socket(.pull)
 try pull.set(.rcvtimeo, 2000)
@@ -307,17 +307,17 @@ print("terminated")
 // prints: terminated
 #sourceLocation()
     }
-    printed.expect([("last words", false), ("terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 372)
+    printed.expect([("last words", false), ("terminated", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 374)
   }
 
   @Test("destroy(linger:) — example 1")
-  func line427() throws {
+  func line429() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 427)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 429)
 let context = try Context()
 let push = try context.socket(.push)
 try push.connect("inproc://context-destroy-nobody-binds")
@@ -334,6 +334,6 @@ do {
 // prints: socket is closed
 #sourceLocation()
     }
-    printed.expect([("true", false), ("socket is closed", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 427)
+    printed.expect([("true", false), ("socket is closed", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/ContextReference.md", line: 429)
   }
 }

@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md`, each run as written.
 @Suite("Documentation: FromJavaScript.md") struct DocFromJavaScriptTests {
   @Test("Constants — example 1")
-  func line107() throws {
+  func line108() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     do {
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 107)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 108)
 
 
 print(ZMQ.PUSH, SocketType.push.rawValue)
@@ -34,17 +34,17 @@ print(ZMQ.SUBSCRIBE == SocketOption<[UInt8], WriteOnly>.subscribe.rawValue)
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("8 8", false), ("1 1", false), ("1 1 1", false), ("true", false), ("true", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 107)
+    printed.expect([("8 8", false), ("1 1", false), ("1 1 1", false), ("true", false), ("true", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 108)
   }
 
   @Test("Exceptions — example 1")
-  func line137() throws {
+  func line138() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 137)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 138)
 let socket = try context.socket(.pair)
 do {
     try socket.connect("no-such-transport://somewhere")
@@ -60,6 +60,6 @@ do {
 // prints: Protocol not supported
 #sourceLocation()
     }
-    printed.expect([("true", false), ("true", false), ("EPROTONOSUPPORT", false), ("Protocol not supported", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 137)
+    printed.expect([("true", false), ("true", false), ("EPROTONOSUPPORT", false), ("Protocol not supported", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/FromJavaScript.md", line: 138)
   }
 }

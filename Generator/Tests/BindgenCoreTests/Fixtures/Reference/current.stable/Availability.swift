@@ -31,6 +31,12 @@ extension ZMQ {
     /// `zmq_socket_monitor_versioned`
     public static let versionedMonitor = false
 
+    /// `ZMQ_BINDTODEVICE` (`SocketOption.bindtodevice`)
+    public static let bindtodevice = false
+
+    /// `ZMQ_BLOCKY` (`ContextOption.blocky`)
+    public static let blocky = true
+
     /// `ZMQ_EVENT_HANDSHAKE_FAILED_AUTH` (`MonitorEvents.handshakeFailedAuth`)
     public static let handshakeFailedAuth = false
 
@@ -43,8 +49,57 @@ extension ZMQ {
     /// `ZMQ_EVENT_HANDSHAKE_SUCCEEDED` (`MonitorEvents.handshakeSucceeded`)
     public static let handshakeSucceeded = true
 
+    /// `ZMQ_HEARTBEAT_IVL` (`SocketOption.heartbeatIvl`)
+    public static let heartbeatIvl = true
+
+    /// `ZMQ_HEARTBEAT_TIMEOUT` (`SocketOption.heartbeatTimeout`)
+    public static let heartbeatTimeout = false
+
+    /// `ZMQ_MAX_MSGSZ` (`ContextOption.maxMsgsz`)
+    public static let maxMsgsz = false
+
+    /// `ZMQ_MSG_T_SIZE` (`ContextOption.msgTSize`)
+    public static let msgTSize = false
+
+    /// `ZMQ_THREAD_SAFE` (`SocketOption.threadSafe`)
+    public static let threadSafe = false
+
     /// Thread-safe socket types (``ThreadSafeSocketType``): none in this variant.
     public static let threadSafeSockets = false
+
+    /// The same, by C name: whether this header declares each function and macro of spec/availability.yaml at the API level generated.
+    static let declared: [String: Bool] = [
+      "ZMQ_BINDTODEVICE": false,
+      "ZMQ_BLOCKY": true,
+      "ZMQ_CHANNEL": false,
+      "ZMQ_CLIENT": false,
+      "ZMQ_DISH": false,
+      "ZMQ_EVENT_HANDSHAKE_FAILED_AUTH": false,
+      "ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL": false,
+      "ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL": false,
+      "ZMQ_EVENT_HANDSHAKE_SUCCEEDED": true,
+      "ZMQ_GATHER": false,
+      "ZMQ_HEARTBEAT_IVL": true,
+      "ZMQ_HEARTBEAT_TIMEOUT": false,
+      "ZMQ_MAX_MSGSZ": false,
+      "ZMQ_MSG_T_SIZE": false,
+      "ZMQ_PEER": false,
+      "ZMQ_RADIO": false,
+      "ZMQ_SCATTER": false,
+      "ZMQ_SERVER": false,
+      "ZMQ_THREAD_SAFE": false,
+      "zmq_connect_peer": false,
+      "zmq_ctx_get_ext": false,
+      "zmq_ctx_set_ext": false,
+      "zmq_curve_public": false,
+      "zmq_join": false,
+      "zmq_leave": false,
+      "zmq_msg_group": false,
+      "zmq_msg_routing_id": false,
+      "zmq_msg_set_group": false,
+      "zmq_msg_set_routing_id": false,
+      "zmq_socket_monitor_versioned": false,
+    ]
   }
 }
 
@@ -144,6 +199,45 @@ extension MonitorEvents {
     (.handshakeFailedAuth, "ZMQ_EVENT_HANDSHAKE_FAILED_AUTH"),
     (.handshakeFailedNoDetail, "ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL"),
     (.handshakeFailedProtocol, "ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL"),
+  ]
+}
+
+extension ContextOption where Value == Int32, Access == ReadOnly {
+  /// `ZMQ_MSG_T_SIZE` is not in this libzmq's header: a placeholder option number no libzmq uses; reading or writing it throws ``ZMQError/unavailable`` naming the macro.
+  @inlinable public static var msgTSize: Self { Self(rawValue: 0x7a000005) }
+}
+
+extension ContextOption where Value == Int32, Access == ReadWrite {
+  /// `ZMQ_MAX_MSGSZ` is not in this libzmq's header: a placeholder option number no libzmq uses; reading or writing it throws ``ZMQError/unavailable`` naming the macro.
+  @inlinable public static var maxMsgsz: Self { Self(rawValue: 0x7a000004) }
+}
+
+extension SocketOption where Value == Bool, Access == ReadOnly {
+  /// `ZMQ_THREAD_SAFE` is not in this libzmq's header: a placeholder option number no libzmq uses; reading or writing it throws ``ZMQError/unavailable`` naming the macro.
+  @inlinable public static var threadSafe: Self { Self(rawValue: 0x7a000006) }
+}
+
+extension SocketOption where Value == Int32, Access == ReadWrite {
+  /// `ZMQ_HEARTBEAT_TIMEOUT` is not in this libzmq's header: a placeholder option number no libzmq uses; reading or writing it throws ``ZMQError/unavailable`` naming the macro.
+  @inlinable public static var heartbeatTimeout: Self { Self(rawValue: 0x7a000003) }
+}
+
+extension SocketOption where Value == String, Access == ReadWrite {
+  /// `ZMQ_BINDTODEVICE` is not in this libzmq's header: a placeholder option number no libzmq uses; reading or writing it throws ``ZMQError/unavailable`` naming the macro.
+  @inlinable public static var bindtodevice: Self { Self(rawValue: 0x7a000000) }
+}
+
+extension ZMQ {
+  /// Option numbers from here up are placeholders (spec/availability.yaml options).
+  static let optionPlaceholderBase: Int32 = 0x7a000000
+
+  /// The placeholder option numbers of this variant and the macros they stand for.
+  static let unavailableOptions: [Int32: String] = [
+    0x7a000000: "ZMQ_BINDTODEVICE",
+    0x7a000003: "ZMQ_HEARTBEAT_TIMEOUT",
+    0x7a000004: "ZMQ_MAX_MSGSZ",
+    0x7a000005: "ZMQ_MSG_T_SIZE",
+    0x7a000006: "ZMQ_THREAD_SAFE",
   ]
 }
 

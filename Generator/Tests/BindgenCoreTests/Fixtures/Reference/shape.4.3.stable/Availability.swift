@@ -31,6 +31,12 @@ extension ZMQ {
     /// `zmq_socket_monitor_versioned`
     public static let versionedMonitor = false
 
+    /// `ZMQ_BINDTODEVICE` (`SocketOption.bindtodevice`)
+    public static let bindtodevice = true
+
+    /// `ZMQ_BLOCKY` (`ContextOption.blocky`)
+    public static let blocky = true
+
     /// `ZMQ_EVENT_HANDSHAKE_FAILED_AUTH` (`MonitorEvents.handshakeFailedAuth`)
     public static let handshakeFailedAuth = true
 
@@ -43,8 +49,57 @@ extension ZMQ {
     /// `ZMQ_EVENT_HANDSHAKE_SUCCEEDED` (`MonitorEvents.handshakeSucceeded`)
     public static let handshakeSucceeded = true
 
+    /// `ZMQ_HEARTBEAT_IVL` (`SocketOption.heartbeatIvl`)
+    public static let heartbeatIvl = true
+
+    /// `ZMQ_HEARTBEAT_TIMEOUT` (`SocketOption.heartbeatTimeout`)
+    public static let heartbeatTimeout = true
+
+    /// `ZMQ_MAX_MSGSZ` (`ContextOption.maxMsgsz`)
+    public static let maxMsgsz = true
+
+    /// `ZMQ_MSG_T_SIZE` (`ContextOption.msgTSize`)
+    public static let msgTSize = true
+
+    /// `ZMQ_THREAD_SAFE` (`SocketOption.threadSafe`)
+    public static let threadSafe = true
+
     /// Thread-safe socket types (``ThreadSafeSocketType``): none in this variant.
     public static let threadSafeSockets = false
+
+    /// The same, by C name: whether this header declares each function and macro of spec/availability.yaml at the API level generated.
+    static let declared: [String: Bool] = [
+      "ZMQ_BINDTODEVICE": true,
+      "ZMQ_BLOCKY": true,
+      "ZMQ_CHANNEL": false,
+      "ZMQ_CLIENT": false,
+      "ZMQ_DISH": false,
+      "ZMQ_EVENT_HANDSHAKE_FAILED_AUTH": true,
+      "ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL": true,
+      "ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL": true,
+      "ZMQ_EVENT_HANDSHAKE_SUCCEEDED": true,
+      "ZMQ_GATHER": false,
+      "ZMQ_HEARTBEAT_IVL": true,
+      "ZMQ_HEARTBEAT_TIMEOUT": true,
+      "ZMQ_MAX_MSGSZ": true,
+      "ZMQ_MSG_T_SIZE": true,
+      "ZMQ_PEER": false,
+      "ZMQ_RADIO": false,
+      "ZMQ_SCATTER": false,
+      "ZMQ_SERVER": false,
+      "ZMQ_THREAD_SAFE": true,
+      "zmq_connect_peer": false,
+      "zmq_ctx_get_ext": false,
+      "zmq_ctx_set_ext": false,
+      "zmq_curve_public": true,
+      "zmq_join": false,
+      "zmq_leave": false,
+      "zmq_msg_group": false,
+      "zmq_msg_routing_id": false,
+      "zmq_msg_set_group": false,
+      "zmq_msg_set_routing_id": false,
+      "zmq_socket_monitor_versioned": false,
+    ]
   }
 }
 
@@ -131,6 +186,39 @@ enum CShim {
 extension MonitorEvents {
   /// The placeholders of this variant and the macros they stand for.
   static let unavailableMembers: [(member: MonitorEvents, macro: String)] = []
+}
+
+extension ContextOption where Value == Int32, Access == ReadOnly {
+  /// `ZMQ_MSG_T_SIZE`, which the option table does not document (spec/availability.yaml gives its type).
+  @inlinable public static var msgTSize: Self { Self(rawValue: 6) }
+}
+
+extension ContextOption where Value == Int32, Access == ReadWrite {
+  /// `ZMQ_MAX_MSGSZ`, which the option table does not document (spec/availability.yaml gives its type).
+  @inlinable public static var maxMsgsz: Self { Self(rawValue: 5) }
+}
+
+extension SocketOption where Value == Bool, Access == ReadOnly {
+  /// `ZMQ_THREAD_SAFE`, which the option table does not document (spec/availability.yaml gives its type).
+  @inlinable public static var threadSafe: Self { Self(rawValue: 81) }
+}
+
+extension SocketOption where Value == Int32, Access == ReadWrite {
+  /// `ZMQ_HEARTBEAT_TIMEOUT`, which the option table does not document (spec/availability.yaml gives its type).
+  @inlinable public static var heartbeatTimeout: Self { Self(rawValue: 77) }
+}
+
+extension SocketOption where Value == String, Access == ReadWrite {
+  /// `ZMQ_BINDTODEVICE`, which the option table does not document (spec/availability.yaml gives its type).
+  @inlinable public static var bindtodevice: Self { Self(rawValue: 92) }
+}
+
+extension ZMQ {
+  /// Option numbers from here up are placeholders (spec/availability.yaml options).
+  static let optionPlaceholderBase: Int32 = 0x7a000000
+
+  /// The placeholder option numbers of this variant and the macros they stand for.
+  static let unavailableOptions: [Int32: String] = [:]
 }
 
 /// The socket types libzmq lets several threads use at once, as far as this variant has them (stable API): ``Context/threadSafeSocket(_:)`` creates a
