@@ -15,7 +15,8 @@ import Testing
     let context = try Workspace(root: Paths.fixtureWorkspace).generationContext(
       model: model, draft: draft, documentation: false)
     let spec = AvailabilitySpec(functions: [Self.waitAll], members: [], threadSafeSocketTypes: [])
-    return AvailabilityEmitter(context: context, spec: spec).emitSwift().contents
+    var diagnostics: [Diagnostic] = []
+    return AvailabilityEmitter(context: context, spec: spec).emitSwift(diagnostics: &diagnostics).contents
   }
 
   @Test func theDeclaredCallUsesTheArguments() throws {
