@@ -121,7 +121,9 @@ extension ZMQ {
   /// **This call blocks for as long as the proxy runs**, and a plain proxy
   /// only stops when its sockets' context is shut down or terminated (see
   /// ``Context/shutdown()`` and ``Context/term()``); it then returns
-  /// normally — `ETERM` is its ordinary end, not an error. Use
+  /// normally — `ETERM` is its ordinary end, not an error. Started on a
+  /// context that is already shut down, it returns at once without
+  /// running. Use
   /// ``proxySteerable(frontend:backend:capture:control:)`` for a proxy that
   /// can be paused and stopped. Because sockets are not `Sendable`, the
   /// proxy runs on the thread that created its sockets: start a thread,
@@ -159,7 +161,8 @@ extension ZMQ {
   ///
   /// - Returns: ``ProxyExit/terminated`` after a terminate command,
   ///   ``ProxyExit/contextTerminated`` when the sockets' context was shut
-  ///   down or terminated.
+  ///   down or terminated — at once, without running, when that happened
+  ///   before the call.
   /// - Throws: ``ZMQError/enotsock`` when a socket is closed, and other
   ///   ``ZMQError``s libzmq reports (for example when a statistics reply
   ///   cannot be sent on `control`).
@@ -172,6 +175,15 @@ extension ZMQ {
 
   /// `zmq_proxy_steerable` (which behaves as `zmq_proxy` without a control
   /// socket) through the funnel; `ETERM` becomes `.contextTerminated`.
+  ///
+  /// A proxy whose sockets' context was already shut down or terminated
+  /// ends at once, without calling libzmq: its result is the one libzmq
+  /// gives when the context ends while the proxy runs. The proxy of a
+  /// libzmq built with the draft API polls through `zmq_poller`, which
+  /// aborts the process (an assertion in socket_poller.cpp) when a socket
+  /// that has already seen the shutdown — any call on it since then threw
+  /// `ETERM` — is handed to it; libzmq built without the draft API returns
+  /// `ETERM`. Checking first makes every build behave the same.
   private static func runProxy(frontend: Socket, backend: Socket, capture: Socket?, control: Socket?) throws(ZMQError)
     -> ProxyExit
   {
@@ -179,6 +191,8 @@ extension ZMQ {
     let backendPointer = try backend.handle.pointer()
     let capturePointer = try capture?.handle.pointer()
     let controlPointer = try control?.handle.pointer()
+    let sockets = [frontend, backend] + [capture, control].compactMap { $0 }
+    if sockets.contains(where: { $0.context.isShutDown }) { return .contextTerminated }
     do {
       try CallFunnel.blocking {
         zmq_proxy_steerable(frontendPointer, backendPointer, capturePointer, controlPointer)

@@ -220,6 +220,48 @@ func expectNothingArrives(_ socket: Socket, sourceLocation: SourceLocation = #_s
     try ctx.term()
   }
 
+  // A libzmq built with the draft API aborts in zmq_proxy when a socket has
+  // already seen its context's shutdown; the runtime must not hand it one.
+  @Test("a proxy whose sockets have already seen the shutdown returns at once, never reaching libzmq")
+  func afterSocketsSawTheShutdown() throws {
+    let ctx = try Context()
+    expectFinishes(within: 5, "proxies on sockets that saw the shutdown") {
+      let frontend = try makeSocket(ctx, .pull)
+      let backend = try makeSocket(ctx, .push)
+      let capture = try makeSocket(ctx, .pub)
+      let control = try makeSocket(ctx, .pair)
+      try ctx.shutdown()
+      // Each socket learns of the shutdown, as libzmq's poller would find.
+      expectZMQError(.eterm) { _ = try frontend.recv(flags: .dontWait) }
+      expectZMQError(.eterm) { try backend.send("x", flags: .dontWait) }
+      expectZMQError(.eterm) { try capture.send("x", flags: .dontWait) }
+      expectZMQError(.eterm) { _ = try control.recv(flags: .dontWait) }
+      try ZMQ.proxy(frontend: frontend, backend: backend, capture: capture)
+      try ZMQ.proxy(frontend: frontend, backend: frontend)
+      #expect(
+        try ZMQ.proxySteerable(frontend: frontend, backend: backend, capture: capture, control: control)
+          == .contextTerminated)
+      for socket in [frontend, backend, capture, control] { try socket.close() }
+    }
+    try ctx.term()
+  }
+
+  @Test("a proxy started while another thread terminates its context returns at once")
+  func whileTerminating() throws {
+    let ctx = try Context()
+    let frontend = try makeSocket(ctx, .pull)
+    let backend = try makeSocket(ctx, .push)
+    let control = try makeSocket(ctx, .pair)
+    let terminating = BackgroundThread { try ctx.term() }  // waits for the three sockets
+    let deadline = ContinuousClock.now + .seconds(5)
+    while !ctx.isShutDown && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.005) }
+    expectZMQError(.eterm) { _ = try frontend.recv(flags: .dontWait) }
+    try ZMQ.proxy(frontend: frontend, backend: backend)
+    #expect(try ZMQ.proxySteerable(frontend: frontend, backend: backend, control: control) == .contextTerminated)
+    for socket in [frontend, backend, control] { try socket.close() }
+    if case .failure(let error)? = terminating.wait(seconds: 5) { Issue.record(error, "term()") }
+  }
+
   @Test("a controller without a proxy times out instead of hanging")
   func controllerTimeout() throws {
     let ctx = try Context()

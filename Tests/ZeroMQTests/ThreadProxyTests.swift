@@ -95,6 +95,17 @@ import Testing
     #expect(throws: ZMQError.einval) { try configured.start() }
   }
 
+  @Test func startOnAShutDownContextThrowsETERM() throws {
+    let ctx = try Context()
+    try ctx.shutdown()
+    let proxy = ThreadProxy(
+      context: ctx, frontend: SocketDescription(.pull), backend: SocketDescription(.push))
+    #expect(throws: ZMQError.eterm) { try proxy.start() }
+    #expect(!proxy.isRunning)
+    #expect(throws: ThreadProxyError.notRunning) { try proxy.pause() }
+    try ctx.term()
+  }
+
   @Test func neverStarted() throws {
     let ctx = try Context()
     let proxy = ThreadProxy(

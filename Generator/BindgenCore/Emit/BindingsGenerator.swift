@@ -116,6 +116,8 @@ public struct BindingsGenerator {
       files += OptionsEmitter(context: context, table: table).emit(diagnostics: &diagnostics)
       files.append(OptionReferenceEmitter(context: context, table: table).emit())
       if let conformance = context.conformance {
+        let socketTypes = context.spec.groups.first { $0.type == "SocketType" }?.members ?? []
+        diagnostics += conformance.diagnostics(socketTypes: Set(socketTypes))
         let emitter = OptionConformanceEmitter(context: context, table: table, conformance: conformance)
         files.append(emitter.emit())
         files.append(emitter.emitCompileChecks())

@@ -132,11 +132,20 @@ struct OptionConformanceEmitter {
               "read: { \(target) in \(Self.observe(row.kind, "try \(target).get(\(keyExpression)) as \(swiftType)")) }")
             fields.append("documentedDefault: \(documented ?? "nil")")
           }
+          // Facts about socket types this API level lacks (draft types in a
+          // stable build) are left out: those types have no cases here.
+          let available = Set(allSocketTypes)
           if let overrides = entry?.defaultsBySocketType, scope == .socket {
             let pairs = overrides.sorted { $0.key < $1.key }.compactMap { name, value -> String? in
-              defaultValue(value, kind: row.kind).map { ".\(SwiftNaming.memberName(name)): \($0)" }
+              let member = SwiftNaming.memberName(name)
+              guard available.contains(member) else { return nil }
+              return defaultValue(value, kind: row.kind).map { ".\(member): \($0)" }
             }
-            fields.append("defaultsBySocketType: [\(pairs.joined(separator: ", "))]")
+            if !pairs.isEmpty { fields.append("defaultsBySocketType: [\(pairs.joined(separator: ", "))]") }
+          }
+          if let refusedOn = entry?.refusedOnSocketTypes, scope == .socket {
+            let members = refusedOn.map { SwiftNaming.memberName($0) }.filter(available.contains).sorted()
+            if !members.isEmpty { fields.append("refusedOn: [\(members.map { "." + $0 }.joined(separator: ", "))]") }
           }
           if row.settable {
             let value = writeValue(row, documentedDefault: documented)
