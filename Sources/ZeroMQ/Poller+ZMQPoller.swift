@@ -50,24 +50,17 @@ extension Poller {
     let buffer = UnsafeMutableRawPointer.allocate(
       byteCount: stride * capacity, alignment: MemoryLayout<swiftzmq_poller_event>.alignment)
     defer { buffer.deallocate() }
-    let deadline = timeout > 0 ? ContinuousClock.now + .milliseconds(timeout) : nil
-    var remaining = timeout
-    while true {
+    let count = try resumingAfterSignals(timeout: timeout) { (remaining) throws(ZMQError) -> Int32 in
       let count = try CShim.zmq_poller_wait_all(poller, buffer, Int32(capacity), remaining)
-      if count >= 0 {
-        for slot in 0..<Int(count) {
-          let event = buffer.load(fromByteOffset: slot * stride, as: swiftzmq_poller_event.self)
-          let index = Int(bitPattern: event.user_data) - 1
-          if ready.indices.contains(index) { ready[index] = event.events }
-        }
-        return Int(count)
-      }
-      let error = ZMQError.current
       // libzmq's poller reports a wait that timed out as EAGAIN.
-      if error == .eagain { return 0 }
-      guard error == .eintr else { throw error }
-      if let deadline { remaining = Int((deadline - .now).clampedMilliseconds) }
+      return count < 0 && ZMQError.current == .eagain ? 0 : count
     }
+    for slot in 0..<count {
+      let event = buffer.load(fromByteOffset: slot * stride, as: swiftzmq_poller_event.self)
+      let index = Int(bitPattern: event.user_data) - 1
+      if ready.indices.contains(index) { ready[index] = event.events }
+    }
+    return count
   }
 
   /// Throws ``ZMQError/eterm`` when the socket's context was shut down.
