@@ -13,6 +13,9 @@ final class SocketHandle: Sendable {
   /// The `void *` libzmq gave us, as an integer so it can live in an atomic;
   /// `0` once closed.
   private let bits: Atomic<UInt>
+  /// How many async operations wait on this socket, on any event loop:
+  /// kept by `AsyncWaits`, read by every successful async operation.
+  let asyncWaits = Atomic<Int>(0)
 
   init(_ pointer: UnsafeMutableRawPointer) {
     bits = Atomic(UInt(bitPattern: pointer))

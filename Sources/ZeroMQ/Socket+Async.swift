@@ -97,37 +97,35 @@ extension Socket {
   /// this socket is waiting for: tell it what is possible now.
   @inline(__always)
   private func finished<R>(_ result: R) -> R {
-    let key = SocketKey(handle)
-    if AsyncWaits.hasWaiters(on: key) {
+    if AsyncWaits.hasWaiters(on: handle) {
       // When the socket can no longer say (the operation closed it, or the
       // context is ending), wake everybody: they will find out.
       let events = (try? getOption(ZMQ_EVENTS, as: Int32.self)) ?? (ZMQ_POLLIN | ZMQ_POLLOUT)
-      AsyncWaits.notify(key, events: events)
+      AsyncWaits.notify(SocketKey(handle), events: events)
     }
     return result
   }
 
   /// The part of ``untilReady(_:_:)`` that waits: check `ZMQ_EVENTS`,
   /// suspend on the descriptor, try again.
+  ///
+  /// Only the suspension is async: the attempts and option reads between two
+  /// waits run in ``prepareWait(_:_:deadline:)``, a synchronous function, so
+  /// that their temporaries live on the thread's stack rather than in
+  /// task-allocated frame memory (one allocation each in an async body).
   nonisolated(nonsending)
     private func waitUntilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R
   {
-    var deadline: ContinuousClock.Instant??  // outer nil: not read yet
+    var deadline = WaitDeadline()
     while true {
-      if let result = try attempt() { return finished(result) }
-      let events = try getOption(ZMQ_EVENTS, as: Int32.self)
-      if events & direction.event != 0 { continue }
-      if events != 0 && AsyncWaits.hasWaiters(on: SocketKey(handle)) {
-        AsyncWaits.notify(SocketKey(handle), events: events)
+      let fd: Int32
+      switch try prepareWait(direction, attempt, deadline: &deadline) {
+      case .done(let result): return result
+      case .wait(let descriptor): fd = descriptor
       }
-      if deadline == nil {
-        let milliseconds = try getOption(direction.timeoutOption, as: Int32.self)
-        if milliseconds == 0 { throw ZMQError.eagain }  // as the synchronous form
-        deadline = .some(milliseconds < 0 ? nil : .now + .milliseconds(milliseconds))
-      }
-      let fd = try getOption(ZMQ_FD, as: Int32.self)
       let loop = ZMQEventLoop.current ?? eventLoop
-      switch await loop.wait(handle: handle, descriptors: .one(fd), wanted: direction.event, deadline: deadline!) {
+      switch await loop.wait(handle: handle, descriptors: .one(fd), wanted: direction.event, deadline: deadline.instant)
+      {
       case .readable, .notified, .closed:
         try Task.checkCancellation()
       case .cancelled:
@@ -140,4 +138,43 @@ extension Socket {
       }
     }
   }
+
+  /// One pass of the waiting loop up to the suspension: attempts until
+  /// `ZMQ_EVENTS` says the operation cannot proceed, reads the timeout the
+  /// first time, and returns the descriptor to wait on.
+  private func prepareWait<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?, deadline: inout WaitDeadline)
+    throws -> WaitStep<R>
+  {
+    while true {
+      if let result = try attempt() { return .done(finished(result)) }
+      let events = try getOption(ZMQ_EVENTS, as: Int32.self)
+      if events & direction.event != 0 { continue }
+      if events != 0 && AsyncWaits.hasWaiters(on: handle) {
+        AsyncWaits.notify(SocketKey(handle), events: events)
+      }
+      if !deadline.known {
+        let milliseconds = try getOption(direction.timeoutOption, as: Int32.self)
+        if milliseconds == 0 { throw ZMQError.eagain }  // as the synchronous form
+        deadline = WaitDeadline(known: true, instant: milliseconds < 0 ? nil : .now + .milliseconds(milliseconds))
+      }
+      return .wait(try getOption(ZMQ_FD, as: Int32.self))
+    }
+  }
+}
+
+/// What ``Socket/prepareWait(_:_:deadline:)`` found.
+enum WaitStep<R> {
+  /// The operation succeeded.
+  case done(R)
+  /// It must wait on this descriptor.
+  case wait(Int32)
+}
+
+/// The deadline of an async operation, read from its timeout option before
+/// its first wait.
+struct WaitDeadline {
+  /// Whether the option was read.
+  var known = false
+  /// When the operation gives up; `nil` for never.
+  var instant: ContinuousClock.Instant?
 }

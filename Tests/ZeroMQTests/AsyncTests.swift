@@ -755,7 +755,7 @@ extension SocketOwner {
   /// Returns once `count` tasks are suspended waiting on this socket.
   func untilWaiting(count: Int = 1) async throws {
     let deadline = ContinuousClock.now + .seconds(20)
-    while AsyncWaits.waiterCount(on: SocketKey(socket.handle)) < count {
+    while AsyncWaits.waiterCount(on: socket.handle) < count {
       guard ContinuousClock.now < deadline else {
         Issue.record("no receive started waiting")
         throw CancellationError()

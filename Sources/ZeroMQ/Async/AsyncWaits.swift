@@ -1,9 +1,9 @@
 import Synchronization
 
 /// What the library knows about async waits across all event loops: which
-/// loops run, how many operations wait on each socket (so a successful
-/// operation can tell in one look whether it must wake anybody), and which
-/// loop each socket was given.
+/// loops run, how many operations wait on each socket (counted in its
+/// handle, so a successful operation can tell in one load whether it must
+/// wake anybody), and which loop each socket was given.
 ///
 /// A socket's waiters usually sit on one loop, but the loop is chosen per
 /// wait (the loop the waiting task runs on, else the socket's), so closing
@@ -16,19 +16,10 @@ enum AsyncWaits {
 
   private struct State {
     var loops: [ZMQEventLoop] = []
-    /// Sockets with waits, and how many; a short list (see
-    /// `WaiterStateMachine.waiters`).
-    var waitsPerSocket: [(socket: SocketKey, count: Int)] = []
-
-    func waits(on socket: SocketKey) -> Int {
-      waitsPerSocket.first { $0.socket == socket }?.count ?? 0
-    }
     var assignments: [SocketKey: Assignment] = [:]
   }
 
   private static let state = Mutex(State())
-  /// The sum of `waitsPerSocket`, read without the lock on every operation.
-  private static let waits = Atomic<Int>(0)
   /// The number of `assignments`, read without the lock on every wait.
   private static let assigned = Atomic<Int>(0)
 
@@ -40,40 +31,31 @@ enum AsyncWaits {
     state.withLock { $0.loops.removeAll { $0 === loop } }
   }
 
-  static func began(on socket: SocketKey) {
-    waits.add(1, ordering: .relaxed)
-    state.withLock { state in
-      if let index = state.waitsPerSocket.firstIndex(where: { $0.socket == socket }) {
-        state.waitsPerSocket[index].count += 1
-      } else {
-        state.waitsPerSocket.append((socket, 1))
-      }
-    }
+  // The count of waits lives in the socket's handle, so that beginning,
+  // ending and checking a wait take no lock. Beginning one and closing the
+  // socket are ordered by read-modify-writes on that count: either the
+  // closing thread's update comes first, and then the waiter (which checks
+  // the handle after counting itself) sees the socket closed, or the
+  // waiter's does, and then the closing thread sees it counted and wakes
+  // the loops.
+
+  static func began(on handle: SocketHandle) {
+    handle.asyncWaits.add(1, ordering: .acquiringAndReleasing)
   }
 
-  static func ended(on socket: SocketKey) {
-    state.withLock { state in
-      guard let index = state.waitsPerSocket.firstIndex(where: { $0.socket == socket }) else { return }
-      if state.waitsPerSocket[index].count > 1 {
-        state.waitsPerSocket[index].count -= 1
-      } else {
-        state.waitsPerSocket.remove(at: index)
-      }
-    }
-    waits.subtract(1, ordering: .relaxed)
+  static func ended(on handle: SocketHandle) {
+    handle.asyncWaits.subtract(1, ordering: .relaxed)
   }
 
-  /// Whether any operation waits on the socket; cheap when nothing waits
-  /// anywhere.
+  /// Whether any operation waits on the socket: one atomic load.
   @inline(__always)
-  static func hasWaiters(on socket: SocketKey) -> Bool {
-    guard waits.load(ordering: .relaxed) > 0 else { return false }
-    return state.withLock { $0.waits(on: socket) > 0 }
+  static func hasWaiters(on handle: SocketHandle) -> Bool {
+    handle.asyncWaits.load(ordering: .relaxed) > 0
   }
 
   /// How many operations wait on the socket, on all loops.
-  static func waiterCount(on socket: SocketKey) -> Int {
-    state.withLock { $0.waits(on: socket) }
+  static func waiterCount(on handle: SocketHandle) -> Int {
+    handle.asyncWaits.load(ordering: .relaxed)
   }
 
   /// Tells the waiters on `socket`, on every loop, what `events` allows.
@@ -93,9 +75,9 @@ enum AsyncWaits {
         if state.assignments.removeValue(forKey: socket) != nil { assigned.subtract(1, ordering: .relaxed) }
       }
     }
-    guard waits.load(ordering: .relaxed) > 0 else { return }
-    let loops = state.withLock { $0.waits(on: socket) == 0 ? [] : $0.loops }
-    for loop in loops {
+    // A read-modify-write, not a load: see `began(on:)`.
+    guard handle.asyncWaits.add(0, ordering: .acquiringAndReleasing).newValue > 0 else { return }
+    for loop in state.withLock({ $0.loops }) {
       loop.socketClosed(socket)
     }
   }
