@@ -182,8 +182,8 @@ struct WaiterStateMachine<Continuation> {
   /// descriptor, and which waiter each belongs to. The caller keeps both
   /// arrays and calls this only when `pollSetVersion` changed.
   func pollSet(wakeUp: Int32, into descriptors: inout [Int32], owners: inout [WaiterID]) {
-    descriptors.removeAll(keepingCapacity: true)
-    owners.removeAll(keepingCapacity: true)
+    descriptors.empty()
+    owners.empty()
     descriptors.append(wakeUp)
     owners.append(WaiterID(value: .max))
     for index in waiters.indices where waiters[index].continuation != nil {
@@ -275,5 +275,16 @@ struct WaiterStateMachine<Continuation> {
       }
     }
     return removed
+  }
+}
+
+extension Array {
+  /// Removes every element and keeps the storage, as
+  /// `removeAll(keepingCapacity: true)` does, but element by element: the
+  /// loop's arrays hold a handful at most, and the standard library's
+  /// general form (a range replacement) costs more than that many removals.
+  @inline(__always)
+  mutating func empty() {
+    while !isEmpty { removeLast() }
   }
 }

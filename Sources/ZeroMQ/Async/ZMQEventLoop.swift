@@ -365,7 +365,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
             job.runSynchronously(on: executor)
           }
         }
-        batch.removeAll(keepingCapacity: true)
+        batch.empty()
 
       case .shutDown(let armed):
         for continuation in armed { continuation.resume(returning: .shutDown) }
@@ -380,11 +380,11 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
       case .poll(let timeout, let rebuilt):
         batchesSincePoll = 0
         if rebuilt {
-          descriptors.removeAll(keepingCapacity: true)
+          descriptors.empty()
           for fd in fds { descriptors.append(SystemCalls.pollDescriptor(fd)) }
         }
         let count = SystemCalls.poll(&descriptors, timeout: timeout)
-        reported.removeAll(keepingCapacity: true)
+        reported.empty()
         if count > 0 {
           if SystemCalls.isReported(descriptors[0]) { wakeUp.drain() }
           for index in 1..<descriptors.count where SystemCalls.isReported(descriptors[index]) {
@@ -399,7 +399,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
           }
         }
         for (continuation, reason) in woken { continuation.resume(returning: reason) }
-        woken.removeAll(keepingCapacity: true)
+        woken.empty()
       }
     }
   }
