@@ -27,3 +27,27 @@ _Static_assert (offsetof (swiftzmq_poller_event, events)
                   == offsetof (zmq_poller_event_t, events),
                 "swiftzmq_poller_event.events is not where zmq_poller_event_t has it");
 #endif
+
+// Whether the current Swift task is cancelled, asked of the concurrency
+// runtime directly. The async fast path asks it on every call, and the
+// standard library's `Task.checkCancellation()` goes through the generic
+// `withUnsafeCurrentTask`, unspecialised across modules, and retains the
+// task: about 200 instructions, more than the non-blocking libzmq call it
+// guards. These two runtime functions are where that path ends; both are
+// exported, ABI-stable entry points of the runtime (Swift calling
+// convention; the task is neither retained nor released).
+#if defined __APPLE__
+#define SWIFTZMQ_RUNTIME_SYMBOL(name) __asm__("_" name)
+#else
+#define SWIFTZMQ_RUNTIME_SYMBOL(name) __asm__(name)
+#endif
+extern void *swiftzmq_runtime_current_task (void)
+  SWIFTZMQ_RUNTIME_SYMBOL ("swift_task_getCurrent") __attribute__ ((swiftcall));
+extern _Bool swiftzmq_runtime_task_is_cancelled (void *task)
+  SWIFTZMQ_RUNTIME_SYMBOL ("swift_task_isCancelled") __attribute__ ((swiftcall));
+
+static inline _Bool swiftzmq_current_task_is_cancelled (void)
+{
+    void *task = swiftzmq_runtime_current_task ();
+    return task != NULL && swiftzmq_runtime_task_is_cancelled (task);
+}

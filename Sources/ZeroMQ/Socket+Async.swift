@@ -12,14 +12,17 @@ internal import CZeroMQ
 //
 //   1. try the operation with `ZMQ_DONTWAIT`; done if it succeeded;
 //   2. read `ZMQ_EVENTS` (which processes pending commands and re-arms the
-//      descriptor); if the operation is now possible, go to 1;
+//      descriptor); if the operation is now possible, go to 1. A receive
+//      skips this step when nothing else waits on the socket: libzmq's
+//      non-blocking receive processes the pending commands itself before it
+//      reports `EAGAIN`, so the descriptor is already drained and armed;
 //   3. only then suspend until an event loop sees the descriptor readable
 //      (or the deadline from `.rcvtimeo`/`.sndtimeo` passes, the socket is
 //      closed, the task is cancelled), and go to 1.
 //
-// Because step 2 happens after the descriptor was drained and before the
-// wait starts, no wake-up can be lost: anything that arrives after step 2
-// makes the descriptor readable again. Other operations waiting on the same
+// Because the commands are processed after the descriptor was drained and
+// before the wait starts, no wake-up can be lost: anything that arrives
+// afterwards makes the descriptor readable again. Other operations waiting on the same
 // socket are told when this one's calls reveal that they can proceed
 // (`AsyncWaits.notify`), since those calls may have consumed the edge they
 // were waiting for.
@@ -32,6 +35,7 @@ internal import CZeroMQ
 
 extension Socket {
   /// Which way an async operation goes.
+  @usableFromInline
   enum AsyncDirection {
     case receive, send
 
@@ -65,22 +69,36 @@ extension Socket {
   /// it would block) until it succeeds, suspending in between.
   ///
   /// Runs entirely on the caller's executor (`nonisolated(nonsending)`): the
-  /// socket never leaves the isolation domain that owns it. The first
-  /// attempt is made here, inlined into the public method, so a call that
-  /// does not have to wait costs no further async frame.
-  @inline(__always)
+  /// socket never leaves the isolation domain that owns it. The public async
+  /// methods and this first attempt are inlinable, so that a call that does
+  /// not have to wait is inlined into the caller's own async function: it
+  /// allocates no task frame and costs two plain calls besides the attempt
+  /// (the cancellation check and `attemptSucceeded()`). Only a call that
+  /// must wait enters ``waitUntilReady(_:_:)``, which is not generic: the
+  /// result of the attempt that succeeds is kept here, in the caller's
+  /// (specialised) frame, so a wait never looks up generic metadata at run
+  /// time.
+  @inlinable @inline(__always)
   nonisolated(nonsending) func untilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R
   {
-    try Task.checkCancellation()
-    if let result = try attempt() { return finished(result) }
-    return try await waitUntilReady(direction, attempt)
+    try throwIfCancelled()
+    if let result = try attempt() {
+      attemptSucceeded()
+      return result
+    }
+    var outcome: R? = nil
+    try await waitUntilReady(direction) {
+      outcome = try attempt()
+      return outcome != nil
+    }
+    return outcome!
   }
 
   /// The common body of every async send: `flags` as given, plus
   /// `.dontWait` for each attempt. With `.dontWait` in `flags` the call
   /// never suspends and throws ``ZMQError/eagain`` when the part cannot be
   /// queued now.
-  @inline(__always)
+  @inlinable @inline(__always)
   nonisolated(nonsending) func sendUntilReady(_ flags: SendFlags, _ send: (SendFlags) throws -> Int?) async throws
     -> Int
   {
@@ -88,22 +106,29 @@ extension Socket {
     guard flags.contains(.dontWait) else {
       return try await untilReady(.send) { try send(attemptFlags) }
     }
-    try Task.checkCancellation()
+    try throwIfCancelled()
     guard let sent = try send(attemptFlags) else { throw ZMQError.eagain }
-    return finished(sent)
+    attemptSucceeded()
+    return sent
+  }
+
+  /// `Task.checkCancellation()` at a fraction of its cost (see
+  /// `swiftzmq_current_task_is_cancelled` in the C shim).
+  @usableFromInline
+  func throwIfCancelled() throws {
+    if swiftzmq_current_task_is_cancelled() { throw CancellationError() }
   }
 
   /// A successful call may have consumed a descriptor edge another task on
   /// this socket is waiting for: tell it what is possible now.
-  @inline(__always)
-  private func finished<R>(_ result: R) -> R {
+  @usableFromInline
+  func attemptSucceeded() {
     if AsyncWaits.hasWaiters(on: handle) {
       // When the socket can no longer say (the operation closed it, or the
       // context is ending), wake everybody: they will find out.
       let events = (try? getOption(ZMQ_EVENTS, as: Int32.self)) ?? (ZMQ_POLLIN | ZMQ_POLLOUT)
       AsyncWaits.notify(SocketKey(handle), events: events)
     }
-    return result
   }
 
   /// The part of ``untilReady(_:_:)`` that waits: check `ZMQ_EVENTS`,
@@ -113,44 +138,69 @@ extension Socket {
   /// waits run in ``prepareWait(_:_:deadline:)``, a synchronous function, so
   /// that their temporaries live on the thread's stack rather than in
   /// task-allocated frame memory (one allocation each in an async body).
-  nonisolated(nonsending)
-    private func waitUntilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R
-  {
+  ///
+  /// - Parameter attempt: one non-blocking attempt; `true` when it succeeded
+  ///   (the caller keeps what it produced).
+  @usableFromInline
+  nonisolated(nonsending) func waitUntilReady(_ direction: AsyncDirection, _ attempt: () throws -> Bool) async throws {
     var deadline = WaitDeadline()
+    // `untilReady` has just made an attempt that failed.
+    var attempted = true
     while true {
       let fd: Int32
-      switch try prepareWait(direction, attempt, deadline: &deadline) {
-      case .done(let result): return result
+      switch try prepareWait(direction, attempt, attempted: attempted, deadline: &deadline) {
+      case .done: return
       case .wait(let descriptor): fd = descriptor
       }
       let loop = ZMQEventLoop.current ?? eventLoop
       switch await loop.wait(handle: handle, descriptors: .one(fd), wanted: direction.event, deadline: deadline.instant)
       {
       case .readable, .notified, .closed:
-        try Task.checkCancellation()
+        try throwIfCancelled()
+        attempted = false
       case .cancelled:
         throw CancellationError()
       case .shutDown:
         throw ZMQEventLoopError.shutDown
       case .timedOut:
-        if let result = try attempt() { return finished(result) }
+        if try attempt() {
+          attemptSucceeded()
+          return
+        }
         throw ZMQError.eagain
       }
     }
   }
 
-  /// One pass of the waiting loop up to the suspension: attempts until
-  /// `ZMQ_EVENTS` says the operation cannot proceed, reads the timeout the
-  /// first time, and returns the descriptor to wait on.
-  private func prepareWait<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?, deadline: inout WaitDeadline)
-    throws -> WaitStep<R>
-  {
+  /// One pass of the waiting loop up to the suspension: attempts (unless
+  /// the caller just did) until the operation is known to be unable to
+  /// proceed, reads the timeout the first time, and returns the descriptor
+  /// to wait on.
+  ///
+  /// A receive that failed with `ZMQ_DONTWAIT` has already processed the
+  /// socket's pending commands and found nothing to read, which leaves the
+  /// notification descriptor quiet and armed: reading `ZMQ_EVENTS` again
+  /// would only repeat that work (a poll(2) inside libzmq). So a receive
+  /// reads it only when other operations wait on the socket, to tell them
+  /// what the failed attempt revealed. A send that fails does not process
+  /// commands, so it always reads `ZMQ_EVENTS` before waiting.
+  private func prepareWait(
+    _ direction: AsyncDirection, _ attempt: () throws -> Bool, attempted: Bool, deadline: inout WaitDeadline
+  ) throws -> WaitStep {
+    var attempted = attempted
     while true {
-      if let result = try attempt() { return .done(finished(result)) }
-      let events = try getOption(ZMQ_EVENTS, as: Int32.self)
-      if events & direction.event != 0 { continue }
-      if events != 0 && AsyncWaits.hasWaiters(on: handle) {
-        AsyncWaits.notify(SocketKey(handle), events: events)
+      if !attempted, try attempt() {
+        attemptSucceeded()
+        return .done
+      }
+      attempted = false
+      let others = AsyncWaits.hasWaiters(on: handle)
+      if direction == .send || others {
+        let events = try getOption(ZMQ_EVENTS, as: Int32.self)
+        if events & direction.event != 0 { continue }
+        if events != 0 && others {
+          AsyncWaits.notify(SocketKey(handle), events: events)
+        }
       }
       if !deadline.known {
         let milliseconds = try getOption(direction.timeoutOption, as: Int32.self)
@@ -163,9 +213,9 @@ extension Socket {
 }
 
 /// What ``Socket/prepareWait(_:_:deadline:)`` found.
-enum WaitStep<R> {
+enum WaitStep {
   /// The operation succeeded.
-  case done(R)
+  case done
   /// It must wait on this descriptor.
   case wait(Int32)
 }

@@ -234,3 +234,59 @@ enum AsyncAPI: PerfAPI {
     }
   }
 }
+
+// MARK: - async/await buffer API: `sendAsync(UnsafeRawBufferPointer)` / `recvAsync(into:)`
+
+/// The async API over memory the caller owns, as ``BufferAPI`` is for the
+/// synchronous one: nothing is allocated per message, so what it adds over
+/// C's buffer tools is the async machinery alone. Driven as ``AsyncAPI``.
+enum AsyncBufferAPI: PerfAPI {
+  static func sendLoop(_ socket: Socket, size: Int, count: Int) throws {
+    nonisolated(unsafe) let socket = socket
+    try runTask {
+      let bytes = UnsafeRawBufferPointer(permanentBuffer(size: size))
+      for _ in 0..<count {
+        try await socket.sendAsync(bytes)
+      }
+    }
+  }
+
+  static func receiveLoop(_ socket: Socket, size: Int, count: Int) throws -> UInt64 {
+    nonisolated(unsafe) let socket = socket
+    return try runTask {
+      let buffer = permanentBuffer(size: size)
+      var start: UInt64 = 0
+      for index in 0..<count {
+        guard try await socket.recvAsync(into: buffer) == size else { wrongSize() }
+        if index == 0 { start = nowMicroseconds() }
+      }
+      return max(nowMicroseconds() - start, 1)
+    }
+  }
+
+  static func echoLoop(_ socket: Socket, size: Int, roundtrips: Int) throws {
+    nonisolated(unsafe) let socket = socket
+    try runTask {
+      let buffer = permanentBuffer(size: size)
+      let bytes = UnsafeRawBufferPointer(buffer)
+      for _ in 0..<roundtrips {
+        guard try await socket.recvAsync(into: buffer) == size else { wrongSize() }
+        try await socket.sendAsync(bytes)
+      }
+    }
+  }
+
+  static func pingLoop(_ socket: Socket, size: Int, roundtrips: Int) throws -> UInt64 {
+    nonisolated(unsafe) let socket = socket
+    return try runTask {
+      let buffer = permanentBuffer(size: size)
+      let bytes = UnsafeRawBufferPointer(buffer)
+      let start = nowMicroseconds()
+      for _ in 0..<roundtrips {
+        try await socket.sendAsync(bytes)
+        guard try await socket.recvAsync(into: buffer) == size else { wrongSize() }
+      }
+      return max(nowMicroseconds() - start, 1)
+    }
+  }
+}

@@ -1,6 +1,6 @@
 // zmq-perf: libzmq's perf tools over the Swift binding.
 //
-//   zmq-perf [--api message|buffer|idiomatic|nocopy|async] <tool> <arguments>
+//   zmq-perf [--api message|buffer|idiomatic|nocopy|async|async-buffer] <tool> <arguments>
 //
 //   local_thr  <bind-to>    <message-size> <message-count>    PULL, prints throughput
 //   remote_thr <connect-to> <message-size> <message-count>    PUSH
@@ -24,6 +24,8 @@
 //   nocopy     the message API, sending with Message(noCopy:deallocator:)
 //   async      sendAsync([UInt8]) / recvAsync() -> [UInt8], from a task that
 //              prefers a ZMQEventLoop as executor (the one-wake-up path)
+//   async-buffer  sendAsync(UnsafeRawBufferPointer) / recvAsync(into:), the
+//              buffer API's async form, driven as async
 
 import ExampleSupport
 import ZeroMQ
@@ -35,6 +37,7 @@ nonisolated(unsafe) let apis: [String: any PerfAPI.Type] = [
   "idiomatic": IdiomaticAPI.self,
   "nocopy": NoCopyAPI.self,
   "async": AsyncAPI.self,
+  "async-buffer": AsyncBufferAPI.self,
 ]
 
 func usage() -> Never {
@@ -47,7 +50,7 @@ func usage() -> Never {
       remote_lat <connect-to> <message-size> <roundtrip-count>
       inproc_thr <message-size> <message-count>
       inproc_lat <message-size> <roundtrip-count>
-    --api async runs each tool thread's loop in a task that prefers a ZMQEventLoop
+    --api async and async-buffer run each tool thread's loop in a task that prefers a ZMQEventLoop
     of its own as executor, so a ready socket resumes it on that loop's thread.
     """)
 }

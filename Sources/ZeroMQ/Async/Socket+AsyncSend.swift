@@ -35,6 +35,7 @@ extension Socket {
   ///   while waiting; ``ZMQEventLoopError/shutDown``; and the errors of the
   ///   synchronous form.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendAsync(flags: SendFlags = []) async throws -> Int
   {
@@ -43,15 +44,29 @@ extension Socket {
 
   /// Sends bytes as one message part; see ``sendAsync(flags:)``.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendAsync(_ bytes: [UInt8], flags: SendFlags = []) async throws -> Int
   {
     try await sendUntilReady(flags) { try send(bytes, flags: $0) }
   }
 
+  /// Sends the bytes of a buffer you own as one message part (the async
+  /// form of ``send(_:flags:)-(UnsafeRawBufferPointer,_)``): libzmq copies
+  /// them, so the buffer must stay valid only until the call returns. See
+  /// ``sendAsync(flags:)``.
+  @discardableResult
+  @inlinable
+  nonisolated(nonsending)
+    public func sendAsync(_ buffer: UnsafeRawBufferPointer, flags: SendFlags = []) async throws -> Int
+  {
+    try await sendUntilReady(flags) { try send(buffer, flags: $0) }
+  }
+
   /// Sends any contiguous bytes (`Data`, `ArraySlice<UInt8>`, …) as one
   /// message part; see ``sendAsync(flags:)``.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendAsync<Bytes: ContiguousBytes>(_ bytes: Bytes, flags: SendFlags = []) async throws -> Int
   {
@@ -60,6 +75,7 @@ extension Socket {
 
   /// Sends a string's UTF-8 bytes (no NUL); see ``sendAsync(flags:)``.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendAsync(_ string: String, flags: SendFlags = []) async throws -> Int
   {
@@ -69,6 +85,7 @@ extension Socket {
   /// Sends 4 little-endian bytes (read them with ``recvIntAsync()``); see
   /// ``sendAsync(flags:)``.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendAsync(_ value: Int32, flags: SendFlags = []) async throws -> Int
   {
@@ -78,6 +95,7 @@ extension Socket {
   /// Sends 8 little-endian bytes (read them with ``recvInt64Async()``);
   /// see ``sendAsync(flags:)``.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendAsync(_ value: Int64, flags: SendFlags = []) async throws -> Int
   {
@@ -86,6 +104,7 @@ extension Socket {
 
   /// Sends a Boolean as the 32-bit `1` or `0`; see ``sendAsync(flags:)``.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendAsync(_ value: Bool, flags: SendFlags = []) async throws -> Int
   {
@@ -95,6 +114,7 @@ extension Socket {
   /// Sends a ``Message`` without copying its bytes; it is empty afterwards
   /// and unchanged when the call throws. See ``sendAsync(flags:)``.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendAsync(_ message: Message, flags: SendFlags = []) async throws -> Int
   {
@@ -109,6 +129,7 @@ extension Socket {
   /// ``MessageError/emptyMultipart`` for no parts; otherwise see
   /// ``sendAsync(flags:)``.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, flags: SendFlags = []) async throws -> Int
   where Parts.Element: MessagePart {
@@ -119,6 +140,7 @@ extension Socket {
   /// `[identity, "", payload] as [any MessagePart]`; otherwise as the
   /// overload for parts of one type.
   @discardableResult
+  @inlinable
   nonisolated(nonsending)
     public func sendMultipartAsync<Parts: Collection>(_ parts: Parts, flags: SendFlags = []) async throws -> Int
   where Parts.Element == any MessagePart {
