@@ -68,14 +68,43 @@ try await sender.value
     printed.expect([("late news", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 199)
   }
 
+  @Test("recvAsync(into:) — example 1")
+  func line251() async throws {
+    let printed = PrintedLines()
+    @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+      printed.record(items, separator: separator, terminator: terminator)
+    }
+    try await DocFixtures.asyncContext { context in
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 251)
+let pull = try context.socket(.pull)
+try pull.bind("inproc://async-into")
+let push = try context.socket(.push)
+try push.connect("inproc://async-into")
+try await push.sendMultipartAsync(["id-7", "a payload longer than the buffer"])
+
+let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
+defer { buffer.deallocate() }
+let size = try await pull.recvAsync(into: buffer)
+print(size, String(decoding: buffer[..<size], as: UTF8.self))
+
+let message = Message()
+let whole = try await pull.recvAsync(into: message)
+print(whole, message.more)
+// prints: 4 id-7
+// prints: 32 false
+#sourceLocation()
+    }
+    printed.expect([("4 id-7", false), ("32 false", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 251)
+  }
+
   @Test("sendAsync(_:flags:) — example 1")
-  func line260() throws {
+  func line313() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 260)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 313)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-send")
@@ -97,17 +126,17 @@ Task.immediate {
 // prints: [1, 2, 3]
 #sourceLocation()
     }
-    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 260)
+    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 313)
   }
 
   @Test("sendAsync(_:flags:) — example 2")
-  func line285() throws {
+  func line338() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 285)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 338)
 Task.immediate {
     let push = try context.socket(.push)
     try push.bind("inproc://async-dont-wait")
@@ -120,17 +149,17 @@ Task.immediate {
 // prints: not queued
 #sourceLocation()
     }
-    printed.expect([("not queued", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 285)
+    printed.expect([("not queued", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 338)
   }
 
   @Test("recvMultipartAsync() — example 1")
-  func line326() throws {
+  func line379() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 326)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 379)
 Task.immediate {
     let server = try context.socket(.router)
     try server.bind("inproc://async-multipart")
@@ -150,17 +179,17 @@ Task.immediate {
 // prints: ["", "world"]
 #sourceLocation()
     }
-    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 326)
+    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 379)
   }
 
   @Test("messages — example 1")
-  func line374() throws {
+  func line427() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 427)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-strings")
@@ -181,17 +210,17 @@ Task.immediate {
 // prints: never read
 #sourceLocation()
     }
-    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 374)
+    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 427)
   }
 
   @Test("messages — example 2")
-  func line398() throws {
+  func line451() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 451)
 Task.immediate {
     let socket = try context.socket(.pull)
     try socket.close()
@@ -204,17 +233,17 @@ Task.immediate {
 // prints: ended after 0 messages
 #sourceLocation()
     }
-    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 398)
+    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 451)
   }
 
   @Test("Cancellation — example 1")
-  func line419() throws {
+  func line472() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 419)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 472)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel")
@@ -235,17 +264,17 @@ Task.immediate {
 // prints: kept
 #sourceLocation()
     }
-    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 419)
+    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 472)
   }
 
   @Test("Cancellation — example 2")
-  func line443() async throws {
+  func line496() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 443)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 496)
 let waiter = Task {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel-waiting")
@@ -261,17 +290,17 @@ do {
 // prints: cancelled while waiting
 #sourceLocation()
     }
-    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 443)
+    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 496)
   }
 
   @Test("Cancellation — example 3")
-  func line465() async throws {
+  func line518() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 465)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 518)
 let reply = try await withThrowingTaskGroup(of: String?.self) { group in
     group.addTask {
         let socket = try context.socket(.pull)
@@ -289,17 +318,17 @@ print(reply ?? "no reply within 100 ms")
 // prints: no reply within 100 ms
 #sourceLocation()
     }
-    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 465)
+    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 518)
   }
 
   @Test("Timeouts — example 1")
-  func line492() throws {
+  func line545() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 492)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 545)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.set(.rcvtimeo, 0)
@@ -313,17 +342,17 @@ Task.immediate {
 // prints: nothing yet
 #sourceLocation()
     }
-    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 492)
+    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 545)
   }
 
   @Test("Event loops — example 1")
-  func line540() async throws {
+  func line593() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 540)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 593)
 let loop = ZMQEventLoop.shared
 let (reply, onLoop) = try await withTaskExecutorPreference(loop) {
     let pull = try context.socket(.pull)
@@ -346,17 +375,17 @@ print(onLoop)
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("from another task", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 540)
+    printed.expect([("from another task", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 593)
   }
 
   @Test("Event loops — example 2")
-  func line567() async throws {
+  func line620() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 567)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 620)
 let group = ZMQEventLoopGroup(loopCount: 2)
 let counts = try await withThrowingTaskGroup(of: Int.self) { tasks in
     for worker in 0..<2 {
@@ -380,17 +409,17 @@ print(counts)
 // prints: 6
 #sourceLocation()
     }
-    printed.expect([("6", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 567)
+    printed.expect([("6", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 620)
   }
 
   @Test("Event loops — example 3")
-  func line595() async throws {
+  func line648() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 595)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 648)
 let loop = ZMQEventLoop(name: "ingest")
 let text = try await Task.detached {
     let pull = try context.socket(.pull)
@@ -409,17 +438,17 @@ print(text)
 // prints: assigned
 #sourceLocation()
     }
-    printed.expect([("assigned", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 595)
+    printed.expect([("assigned", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 648)
   }
 
   @Test("pollAsync(timeout:) — example 1")
-  func line662() async throws {
+  func line715() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 662)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 715)
 let jobs = try context.socket(.pull)
 try jobs.bind("inproc://poll-async-jobs")
 let control = try context.socket(.sub)
@@ -446,17 +475,17 @@ try await producer.value
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 662)
+    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 715)
   }
 
   @Test("pollAsync(timeout:) — example 2")
-  func line692() async throws {
+  func line745() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 692)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 745)
 let pipe = Pipe()
 let poller = Poller()
 try poller.add(fileDescriptor: pipe.fileHandleForReading.fileDescriptor, events: .pollIn, userData: "pipe")
@@ -472,6 +501,6 @@ try await writer.value
 // prints: pipe [pollIn] true
 #sourceLocation()
     }
-    printed.expect([("pipe [pollIn] true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 692)
+    printed.expect([("pipe [pollIn] true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 745)
   }
 }
