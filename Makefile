@@ -96,7 +96,7 @@ load-short:
 	.build/release/zmq-load --count 100000
 
 ## bench: libzmq's perf tools in Swift and C side by side; writes bench/results.md and
-## bench/throughput-latency.png (about 25 minutes; run it on a quiet machine).
+## bench/throughput-latency.png (about 30 minutes; run it on a quiet machine).
 bench: bootstrap
 	bench/run
 

@@ -22,10 +22,10 @@ internal import CZeroMQ
 //
 // Because the commands are processed after the descriptor was drained and
 // before the wait starts, no wake-up can be lost: anything that arrives
-// afterwards makes the descriptor readable again. Other operations waiting on the same
-// socket are told when this one's calls reveal that they can proceed
-// (`AsyncWaits.notify`), since those calls may have consumed the edge they
-// were waiting for.
+// afterwards makes the descriptor readable again. Other operations waiting
+// on the same socket are told when this one's calls reveal that they can
+// proceed (`AsyncWaits.notify`), since those calls may have consumed the
+// edge they were waiting for.
 //
 // Which loop polls the descriptor: the one the caller runs on, when it runs
 // on one (then the task is resumed right there, with no thread hop), else

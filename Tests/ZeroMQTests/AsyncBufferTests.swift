@@ -135,4 +135,49 @@ private func buffer(_ count: Int) -> UnsafeMutableRawBufferPointer {
     #expect(outcome.1 == "kept")
     try ctx.term()
   }
+
+  /// Many round trips, each side a task on an event loop of its own, so
+  /// nearly every receive waits: a wake-up lost between a failed attempt and
+  /// the wait would stall a round trip until the 30 s timeout and fail it.
+  @Test(arguments: ["inproc", "tcp"])
+  func pingPongOnTwoLoopsLosesNoWakeUp(transport: String) async throws {
+    let ctx = try Context()
+    let loops = ZMQEventLoopGroup(loopCount: 2)
+    defer { loops.shutdown() }
+    let rep = try makeSocket(ctx, .rep, timeout: asyncTimeout)
+    let endpoint: String
+    if transport == "tcp" {
+      endpoint = try bindTCP(rep)
+    } else {
+      endpoint = uniqueInproc()
+      try rep.bind(endpoint)
+    }
+    nonisolated(unsafe) let echoing = rep
+    let rounds = 2_000
+    let echo = Task(executorPreference: loops.next()) {
+      let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 1)
+      defer { buffer.deallocate() }
+      for _ in 0..<rounds {
+        let size = try await echoing.recvAsync(into: buffer)
+        try await echoing.sendAsync(UnsafeRawBufferPointer(rebasing: buffer[0..<size]))
+      }
+    }
+    let answers = try await Task(executorPreference: loops.next()) {
+      let req = try makeSocket(ctx, .req, timeout: asyncTimeout)
+      try req.connect(endpoint)
+      let message = Message()
+      var answers = 0
+      for round in 0..<rounds {
+        try await req.sendAsync(Int32(round))
+        try await req.recvAsync(into: message)
+        if message.withUnsafeBytes({ $0.loadUnaligned(as: Int32.self) }) == Int32(round) { answers += 1 }
+      }
+      try req.close()
+      return answers
+    }.value
+    try await echo.value
+    #expect(answers == rounds)
+    try rep.close()
+    try ctx.term()
+  }
 }
