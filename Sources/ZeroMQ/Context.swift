@@ -9,12 +9,15 @@ internal import CZeroMQ
 /// Whoever closes first wins the atomic exchange; everybody else then sees
 /// the handle as closed, so `zmq_close` runs exactly once and no call ever
 /// reaches libzmq with a freed pointer from this object.
+@usableFromInline
 final class SocketHandle: Sendable {
   /// The `void *` libzmq gave us, as an integer so it can live in an atomic;
   /// `0` once closed.
   private let bits: Atomic<UInt>
   /// How many async operations wait on this socket, on any event loop:
-  /// kept by `AsyncWaits`, read by every successful async operation.
+  /// kept by `AsyncWaits`, read by every successful async operation (in
+  /// its inlined fast path, hence `@usableFromInline`).
+  @usableFromInline
   let asyncWaits = Atomic<Int>(0)
 
   init(_ pointer: UnsafeMutableRawPointer) {

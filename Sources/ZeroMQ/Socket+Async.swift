@@ -1,4 +1,5 @@
 internal import CZeroMQ
+import Synchronization
 
 // The loop every async operation runs, on top of libzmq's notification
 // descriptor.
@@ -73,7 +74,8 @@ extension Socket {
   /// methods and this first attempt are inlinable, so that a call that does
   /// not have to wait is inlined into the caller's own async function: it
   /// allocates no task frame and costs two plain calls besides the attempt
-  /// (the cancellation check and `attemptSucceeded()`). Only a call that
+  /// (the cancellation check and, when other operations wait on the socket,
+  /// `notifyOtherWaiters()`). Only a call that
   /// must wait enters ``waitUntilReady(_:_:)``, which is not generic: the
   /// result of the attempt that succeeds is kept here, in the caller's
   /// (specialised) frame, so a wait never looks up generic metadata at run
@@ -83,7 +85,7 @@ extension Socket {
   {
     try throwIfCancelled()
     if let result = try attempt() {
-      attemptSucceeded()
+      if handle.asyncWaits.load(ordering: .relaxed) > 0 { notifyOtherWaiters() }
       return result
     }
     var outcome: R? = nil
@@ -108,7 +110,7 @@ extension Socket {
     }
     try throwIfCancelled()
     guard let sent = try send(attemptFlags) else { throw ZMQError.eagain }
-    attemptSucceeded()
+    if handle.asyncWaits.load(ordering: .relaxed) > 0 { notifyOtherWaiters() }
     return sent
   }
 
@@ -120,15 +122,21 @@ extension Socket {
   }
 
   /// A successful call may have consumed a descriptor edge another task on
-  /// this socket is waiting for: tell it what is possible now.
-  @usableFromInline
+  /// this socket is waiting for: tell it what is possible now. (The inlined
+  /// fast paths check `handle.asyncWaits` first, which is what
+  /// `AsyncWaits.hasWaiters(on:)` reads.)
   func attemptSucceeded() {
-    if AsyncWaits.hasWaiters(on: handle) {
-      // When the socket can no longer say (the operation closed it, or the
-      // context is ending), wake everybody: they will find out.
-      let events = (try? getOption(ZMQ_EVENTS, as: Int32.self)) ?? (ZMQ_POLLIN | ZMQ_POLLOUT)
-      AsyncWaits.notify(SocketKey(handle), events: events)
-    }
+    if AsyncWaits.hasWaiters(on: handle) { notifyOtherWaiters() }
+  }
+
+  /// The slow half of ``attemptSucceeded()``: some operation waits on the
+  /// socket.
+  @usableFromInline
+  func notifyOtherWaiters() {
+    // When the socket can no longer say (the operation closed it, or the
+    // context is ending), wake everybody: they will find out.
+    let events = (try? getOption(ZMQ_EVENTS, as: Int32.self)) ?? (ZMQ_POLLIN | ZMQ_POLLOUT)
+    AsyncWaits.notify(SocketKey(handle), events: events)
   }
 
   /// The part of ``untilReady(_:_:)`` that waits: check `ZMQ_EVENTS`,

@@ -18,6 +18,7 @@ internal import CZeroMQ
 ///   waits longer than that for them.
 public final class Socket {
   /// The libzmq handle, shared with the context for `destroy(linger:)`.
+  @usableFromInline
   let handle: SocketHandle
 
   /// The context this socket belongs to; the socket keeps it alive.

@@ -57,8 +57,13 @@ struct WaiterStateMachine<Continuation> {
     /// The socket whose operation waits; `nil` for a wait on descriptors
     /// alone (the async poller's extra descriptors).
     let socket: SocketKey?
-    /// The descriptors to poll: one socket's `ZMQ_FD`, or several.
-    let descriptors: Descriptors
+    /// The descriptor to poll: one socket's `ZMQ_FD`; unused when
+    /// `pollsMany` (the descriptors are then in `manyDescriptors`). Kept
+    /// out of line so that a `Waiter` is a plain value: moving one in the
+    /// array copies bytes, with no reference counting.
+    let descriptor: Int32
+    /// Whether the waiter polls several descriptors.
+    let pollsMany: Bool
     /// `ZMQ_POLLIN`/`ZMQ_POLLOUT` bits of what the operation needs, for
     /// `notify`.
     let wanted: Int32
@@ -85,6 +90,8 @@ struct WaiterStateMachine<Continuation> {
   /// dictionary: there are few at a time, and a short scan costs less
   /// than hashing on every wait.
   private(set) var waiters: [Waiter] = []
+  /// The descriptors of the waiters that poll several (`Waiter.pollsMany`).
+  private var manyDescriptors: [(id: WaiterID, fds: [Int32])] = []
   private var nextID: UInt64 = 0
   /// Bumped whenever the set of polled descriptors changes, so the loop
   /// rebuilds its poll array only then.
@@ -127,7 +134,15 @@ struct WaiterStateMachine<Continuation> {
     guard !isShutDown else { return nil }
     let id = WaiterID(value: nextID)
     nextID &+= 1
-    waiters.append(Waiter(id: id, socket: socket, descriptors: descriptors, wanted: wanted, deadline: deadline))
+    switch descriptors {
+    case .one(let fd):
+      waiters.append(
+        Waiter(id: id, socket: socket, descriptor: fd, pollsMany: false, wanted: wanted, deadline: deadline))
+    case .many(let fds):
+      manyDescriptors.append((id, fds))
+      waiters.append(
+        Waiter(id: id, socket: socket, descriptor: -1, pollsMany: true, wanted: wanted, deadline: deadline))
+    }
     return id
   }
 
@@ -138,7 +153,7 @@ struct WaiterStateMachine<Continuation> {
       return .resume(continuation, isShutDown ? .shutDown : .closed)
     }
     if waiters[index].cancelled {
-      waiters.remove(at: index)
+      _ = remove(at: index)
       return .resume(continuation, .cancelled)
     }
     waiters[index].continuation = continuation
@@ -162,7 +177,7 @@ struct WaiterStateMachine<Continuation> {
   /// Removes a waiter that was reserved and will not be armed (its socket
   /// turned out to be closed).
   mutating func discard(_ id: WaiterID) {
-    if let index = index(of: id), waiters[index].continuation == nil { waiters.remove(at: index) }
+    if let index = index(of: id), waiters[index].continuation == nil { _ = remove(at: index) }
   }
 
   /// Another operation on `socket` read `events` (`ZMQ_EVENTS`): returns
@@ -188,12 +203,11 @@ struct WaiterStateMachine<Continuation> {
     owners.append(WaiterID(value: .max))
     for index in waiters.indices where waiters[index].continuation != nil {
       let id = waiters[index].id
-      switch waiters[index].descriptors {
-      case .one(let fd):
-        descriptors.append(fd)
+      if !waiters[index].pollsMany {
+        descriptors.append(waiters[index].descriptor)
         owners.append(id)
-      case .many(let fds):
-        for fd in fds {
+      } else if let many = manyDescriptors.first(where: { $0.id == id }) {
+        for fd in many.fds {
           descriptors.append(fd)
           owners.append(id)
         }
@@ -248,6 +262,7 @@ struct WaiterStateMachine<Continuation> {
     isShutDown = true
     let armed = waiters.compactMap(\.continuation)
     waiters.removeAll()
+    manyDescriptors.removeAll()
     armedWithDeadline = 0
     pollSetVersion &+= 1
     return armed
@@ -255,6 +270,7 @@ struct WaiterStateMachine<Continuation> {
 
   private mutating func remove(at index: Int) -> Waiter {
     let waiter = waiters.remove(at: index)
+    if waiter.pollsMany { manyDescriptors.removeAll { $0.id == waiter.id } }
     if waiter.continuation != nil {
       pollSetVersion &+= 1
       if waiter.deadline != nil { armedWithDeadline -= 1 }
