@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md`, each run as written.
 @Suite("Documentation: AsyncAwait.md") struct DocAsyncAwaitTests {
   @Test("recvAsync() — example 1")
-  func line174() throws {
+  func line180() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 174)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 180)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-receive")
@@ -37,17 +37,17 @@ Task.immediate {
 // prints: [202, 254]
 #sourceLocation()
     }
-    printed.expect([("hello", false), ("42", false), ("[202, 254]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 174)
+    printed.expect([("hello", false), ("42", false), ("[202, 254]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 180)
   }
 
   @Test("recvAsync() — example 2")
-  func line199() async throws {
+  func line205() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 199)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 205)
 let pull = try context.socket(.pull)
 try pull.bind("inproc://async-late")
 let sender = Task {
@@ -65,17 +65,17 @@ try await sender.value
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("late news", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 199)
+    printed.expect([("late news", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 205)
   }
 
   @Test("recvAsync(into:) — example 1")
-  func line251() async throws {
+  func line257() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 251)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 257)
 let pull = try context.socket(.pull)
 try pull.bind("inproc://async-into")
 let push = try context.socket(.push)
@@ -94,17 +94,17 @@ print(whole, message.more)
 // prints: 32 false
 #sourceLocation()
     }
-    printed.expect([("4 id-7", false), ("32 false", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 251)
+    printed.expect([("4 id-7", false), ("32 false", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 257)
   }
 
   @Test("sendAsync(_:flags:) — example 1")
-  func line313() throws {
+  func line319() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 313)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 319)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-send")
@@ -126,17 +126,17 @@ Task.immediate {
 // prints: [1, 2, 3]
 #sourceLocation()
     }
-    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 313)
+    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 319)
   }
 
   @Test("sendAsync(_:flags:) — example 2")
-  func line338() throws {
+  func line344() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 338)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 344)
 Task.immediate {
     let push = try context.socket(.push)
     try push.bind("inproc://async-dont-wait")
@@ -149,17 +149,17 @@ Task.immediate {
 // prints: not queued
 #sourceLocation()
     }
-    printed.expect([("not queued", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 338)
+    printed.expect([("not queued", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 344)
   }
 
   @Test("recvMultipartAsync() — example 1")
-  func line379() throws {
+  func line385() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 379)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 385)
 Task.immediate {
     let server = try context.socket(.router)
     try server.bind("inproc://async-multipart")
@@ -179,17 +179,17 @@ Task.immediate {
 // prints: ["", "world"]
 #sourceLocation()
     }
-    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 379)
+    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 385)
   }
 
   @Test("messages — example 1")
-  func line427() throws {
+  func line433() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 427)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 433)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-strings")
@@ -210,17 +210,17 @@ Task.immediate {
 // prints: never read
 #sourceLocation()
     }
-    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 427)
+    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 433)
   }
 
   @Test("messages — example 2")
-  func line451() throws {
+  func line457() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 451)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 457)
 Task.immediate {
     let socket = try context.socket(.pull)
     try socket.close()
@@ -233,17 +233,17 @@ Task.immediate {
 // prints: ended after 0 messages
 #sourceLocation()
     }
-    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 451)
+    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 457)
   }
 
   @Test("Cancellation — example 1")
-  func line472() throws {
+  func line478() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 472)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 478)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel")
@@ -264,17 +264,17 @@ Task.immediate {
 // prints: kept
 #sourceLocation()
     }
-    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 472)
+    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 478)
   }
 
   @Test("Cancellation — example 2")
-  func line496() async throws {
+  func line502() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 496)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 502)
 let waiter = Task {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel-waiting")
@@ -290,17 +290,17 @@ do {
 // prints: cancelled while waiting
 #sourceLocation()
     }
-    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 496)
+    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 502)
   }
 
   @Test("Cancellation — example 3")
-  func line518() async throws {
+  func line524() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 518)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 524)
 let reply = try await withThrowingTaskGroup(of: String?.self) { group in
     group.addTask {
         let socket = try context.socket(.pull)
@@ -318,17 +318,17 @@ print(reply ?? "no reply within 100 ms")
 // prints: no reply within 100 ms
 #sourceLocation()
     }
-    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 518)
+    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 524)
   }
 
   @Test("Timeouts — example 1")
-  func line545() throws {
+  func line551() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 545)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 551)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.set(.rcvtimeo, 0)
@@ -342,17 +342,17 @@ Task.immediate {
 // prints: nothing yet
 #sourceLocation()
     }
-    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 545)
+    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 551)
   }
 
   @Test("Event loops — example 1")
-  func line593() async throws {
+  func line599() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 593)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 599)
 let loop = ZMQEventLoop.shared
 let (reply, onLoop) = try await withTaskExecutorPreference(loop) {
     let pull = try context.socket(.pull)
@@ -375,17 +375,17 @@ print(onLoop)
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("from another task", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 593)
+    printed.expect([("from another task", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 599)
   }
 
   @Test("Event loops — example 2")
-  func line620() async throws {
+  func line626() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 620)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 626)
 let group = ZMQEventLoopGroup(loopCount: 2)
 let counts = try await withThrowingTaskGroup(of: Int.self) { tasks in
     for worker in 0..<2 {
@@ -409,17 +409,17 @@ print(counts)
 // prints: 6
 #sourceLocation()
     }
-    printed.expect([("6", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 620)
+    printed.expect([("6", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 626)
   }
 
   @Test("Event loops — example 3")
-  func line648() async throws {
+  func line654() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 648)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 654)
 let loop = ZMQEventLoop(name: "ingest")
 let text = try await Task.detached {
     let pull = try context.socket(.pull)
@@ -438,17 +438,17 @@ print(text)
 // prints: assigned
 #sourceLocation()
     }
-    printed.expect([("assigned", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 648)
+    printed.expect([("assigned", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 654)
   }
 
   @Test("pollAsync(timeout:) — example 1")
-  func line715() async throws {
+  func line721() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 715)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 721)
 let jobs = try context.socket(.pull)
 try jobs.bind("inproc://poll-async-jobs")
 let control = try context.socket(.sub)
@@ -475,17 +475,17 @@ try await producer.value
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 715)
+    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 721)
   }
 
   @Test("pollAsync(timeout:) — example 2")
-  func line745() async throws {
+  func line751() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 745)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 751)
 let pipe = Pipe()
 let poller = Poller()
 try poller.add(fileDescriptor: pipe.fileHandleForReading.fileDescriptor, events: .pollIn, userData: "pipe")
@@ -501,6 +501,6 @@ try await writer.value
 // prints: pipe [pollIn] true
 #sourceLocation()
     }
-    printed.expect([("pipe [pollIn] true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 745)
+    printed.expect([("pipe [pollIn] true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 751)
   }
 }
