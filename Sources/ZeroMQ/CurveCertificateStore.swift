@@ -28,7 +28,7 @@ public final class CurveCertificateStore: Sendable, CustomStringConvertible {
   /// The certificates by key, and the files each came from.
   private let state = Mutex(State())
 
-  struct State {
+  private struct State {
     var certificates: [CurvePublicKey: CurveCertificate] = [:]
     var files: [CurvePublicKey: [String]] = [:]
   }
