@@ -70,6 +70,9 @@ private func buffer(_ count: Int) -> UnsafeMutableRawBufferPointer {
       try push.connect(endpoint)
       try await Task.sleep(for: .milliseconds(50))
       try await push.sendAsync("late")
+      // makeSocket's linger of 0 would let close() discard the part before
+      // the receiver, woken but not yet run, has read it.
+      try push.set(.linger, 1000)
       try push.close()
     }
     let incoming = buffer(8)

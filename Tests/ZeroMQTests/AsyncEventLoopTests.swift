@@ -66,6 +66,9 @@ func sendWhenArmed(_ context: Context, _ endpoint: String, _ text: String, loop:
     let push = try makeSocket(context, .push, timeout: asyncTimeout)
     try push.connect(endpoint)
     try await push.sendAsync(text)
+    // makeSocket's linger of 0 would let close() discard the part before
+    // the receiver, woken but not yet run, has read it.
+    try push.set(.linger, 1000)
     try push.close()
   }
 }
