@@ -156,7 +156,7 @@ private func buffer(_ count: Int) -> UnsafeMutableRawBufferPointer {
       try rep.bind(endpoint)
     }
     nonisolated(unsafe) let echoing = rep
-    let rounds = 2_000
+    let rounds = 300
     let echo = Task(executorPreference: loops.next()) {
       let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 1)
       defer { buffer.deallocate() }
