@@ -75,8 +75,7 @@ extension Socket {
   /// not have to wait is inlined into the caller's own async function: it
   /// allocates no task frame and costs two plain calls besides the attempt
   /// (the cancellation check and, when other operations wait on the socket,
-  /// `notifyOtherWaiters()`). Only a call that
-  /// must wait enters ``waitUntilReady(_:_:)``, which is not generic: the
+  /// `notifyOtherWaiters()`). Only a call that must wait enters ``waitUntilReady(_:_:)``, which is not generic: the
   /// result of the attempt that succeeds is kept here, in the caller's
   /// (specialised) frame, so a wait never looks up generic metadata at run
   /// time.
@@ -85,7 +84,7 @@ extension Socket {
   {
     try throwIfCancelled()
     if let result = try attempt() {
-      if handle.asyncWaits.load(ordering: .relaxed) > 0 { notifyOtherWaiters() }
+      attemptSucceeded()
       return result
     }
     var outcome: R? = nil
@@ -110,7 +109,7 @@ extension Socket {
     }
     try throwIfCancelled()
     guard let sent = try send(attemptFlags) else { throw ZMQError.eagain }
-    if handle.asyncWaits.load(ordering: .relaxed) > 0 { notifyOtherWaiters() }
+    attemptSucceeded()
     return sent
   }
 
@@ -122,11 +121,12 @@ extension Socket {
   }
 
   /// A successful call may have consumed a descriptor edge another task on
-  /// this socket is waiting for: tell it what is possible now. (The inlined
-  /// fast paths check `handle.asyncWaits` first, which is what
-  /// `AsyncWaits.hasWaiters(on:)` reads.)
+  /// this socket is waiting for: tell it what is possible now. Inlinable,
+  /// so the fast path pays one atomic load (the count
+  /// `AsyncWaits.hasWaiters(on:)` reads) when nothing else waits.
+  @inlinable @inline(__always)
   func attemptSucceeded() {
-    if AsyncWaits.hasWaiters(on: handle) { notifyOtherWaiters() }
+    if handle.asyncWaits.load(ordering: .relaxed) > 0 { notifyOtherWaiters() }
   }
 
   /// The slow half of ``attemptSucceeded()``: some operation waits on the
