@@ -187,4 +187,87 @@ private func resumed(_ action: Machine.ArmAction) -> (Resumable, WakeReason)? {
     #expect(machine.count == 0)
     #expect(!machine.hasWaiters(on: keyA))
   }
+
+  // MARK: Inline polls
+
+  @Test func anInlinePollStartsOnlyWhenTheLoopHasNothingElseToPoll() {
+    var machine = Machine()
+    let armed = machine.reserve(socket: keyB, descriptors: .one(8), wanted: ZMQ.POLLIN, deadline: nil)!
+    let id = machine.reserve(socket: keyA, descriptors: .one(7), wanted: ZMQ.POLLIN, deadline: nil)!
+    _ = machine.arm(armed, Resumable("armed"))
+    #expect(machine.beginInlinePoll(id) == false, "another wait is armed: the run loop must poll both")
+    _ = machine.socketClosed(keyB)
+    #expect(machine.beginInlinePoll(id) == true)
+    let other = machine.reserve(socket: keyB, descriptors: .one(8), wanted: ZMQ.POLLIN, deadline: nil)!
+    #expect(machine.beginInlinePoll(other) == false, "one inline poll at a time")
+    #expect(machine.endInlinePoll(id, reported: true, now: start) == .readable)
+    #expect(machine.count == 1, "the reported waiter is gone")
+    #expect(machine.endInlinePoll(id, reported: true, now: start) == nil, "a second end changes nothing")
+    #expect(machine.beginInlinePoll(other) == true, "the poll is over: another can start")
+    #expect(machine.cancel(other) == nil, "nothing to resume: the poll returns the reason")
+    #expect(machine.endInlinePoll(other, reported: false, now: start) == .cancelled)
+    #expect(machine.count == 0)
+    let cancelled = machine.reserve(socket: keyA, descriptors: .one(7), wanted: ZMQ.POLLIN, deadline: nil)!
+    _ = machine.cancel(cancelled)
+    #expect(machine.beginInlinePoll(cancelled) == false, "cancelled before: arm resumes it")
+    #expect(resumed(machine.arm(cancelled, Resumable("c")))?.1 == .cancelled)
+  }
+
+  @Test func anInterruptedInlinePollLeavesAReservedWaiterToArm() {
+    var machine = Machine()
+    let id = machine.reserve(socket: keyA, descriptors: .one(7), wanted: ZMQ.POLLIN, deadline: start + .seconds(5))!
+    #expect(machine.beginInlinePoll(id) == true)
+    #expect(!machine.inlinePollInterrupted)
+    #expect(polledDescriptors(machine).fds == [99], "the run loop does not poll it meanwhile")
+    // Woken by the loop's own descriptor (a job was enqueued), before the
+    // deadline: the wait goes on, suspended.
+    #expect(machine.endInlinePoll(id, reported: false, now: start + .seconds(1)) == nil)
+    #expect(machine.count == 1)
+    let c = Resumable("c")
+    #expect(isSuspended(machine.arm(id, c)))
+    #expect(polledDescriptors(machine).fds == [99, 7])
+    var woken: [(Resumable, WakeReason)] = []
+    machine.pollReturned(reported: [id], now: start + .seconds(2), into: &woken)
+    #expect(woken.count == 1 && woken.first?.0 === c, "resumed once, by the run loop")
+  }
+
+  @Test func anInlinePollEndsWithTheReasonThatInterruptedIt() {
+    // Each event that would resume a suspended waiter interrupts an inline
+    // poll instead, and the first one decides how the wait ends.
+    var machine = Machine()
+    func polledInline(_ socket: SocketKey, deadline: ContinuousClock.Instant? = nil) -> WaiterID {
+      let id = machine.reserve(socket: socket, descriptors: .one(7), wanted: ZMQ.POLLIN, deadline: deadline)!
+      #expect(machine.beginInlinePoll(id) == true)
+      return id
+    }
+
+    var id = polledInline(keyA)
+    #expect(machine.notify(keyB, events: ZMQ.POLLIN).isEmpty)
+    #expect(!machine.inlinePollInterrupted, "another socket's news")
+    #expect(machine.notify(keyA, events: ZMQ.POLLOUT).isEmpty)
+    #expect(!machine.inlinePollInterrupted, "not what it waits for")
+    #expect(machine.notify(keyA, events: ZMQ.POLLIN).isEmpty, "nothing to resume: the poll returns the reason")
+    #expect(machine.inlinePollInterrupted)
+    _ = machine.cancel(id)
+    #expect(machine.endInlinePoll(id, reported: true, now: start) == .notified, "the first reason wins")
+    #expect(machine.count == 0)
+
+    id = polledInline(keyA)
+    #expect(machine.socketClosed(keyA).isEmpty)
+    #expect(machine.inlinePollInterrupted)
+    #expect(machine.count == 0, "removed at once, as a reserved waiter is")
+    #expect(machine.endInlinePoll(id, reported: false, now: start) == .closed)
+
+    id = polledInline(keyA, deadline: start + .milliseconds(5))
+    #expect(machine.endInlinePoll(id, reported: false, now: start + .milliseconds(5)) == .timedOut)
+    #expect(machine.count == 0)
+
+    id = polledInline(keyA)
+    #expect(machine.shutDown().isEmpty)
+    #expect(machine.inlinePollInterrupted)
+    #expect(machine.endInlinePoll(id, reported: true, now: start) == .shutDown)
+    #expect(!machine.inlinePollInterrupted)
+    let refused = machine.reserve(socket: keyA, descriptors: .one(7), wanted: ZMQ.POLLIN, deadline: nil)
+    #expect(refused == nil)
+  }
 }

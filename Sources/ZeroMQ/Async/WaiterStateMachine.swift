@@ -16,6 +16,22 @@
 // the continuation exists. Whoever removes an armed waiter gets its
 // continuation back and must resume it; nothing else can reach it any
 // more, so each continuation is resumed exactly once.
+//
+// A reserved waiter can also be polled *inline*: when the waiting task runs
+// on the loop's thread and the loop has nothing else to do, the thread
+// polls the waiter's descriptor itself, inside the task's step, instead of
+// suspending the task and polling from its run loop:
+//
+//   reserved ──beginInlinePoll──► polled inline ──endInlinePoll──► removed
+//                                       │          (readable, timed out,
+//                                       │           cancelled, closed, …)
+//                                       └──endInlinePoll (interrupted by
+//                                          other work) ──► reserved ──arm──►
+//
+// Nothing is suspended, so there is no continuation to hand back: what
+// would have resumed it (a cancellation, a close, a notification, a
+// shut-down) records why the poll must end and asks the caller to
+// interrupt it, and `endInlinePoll` returns that reason.
 
 /// Why a wait ended. The operation tries again after every reason but
 /// `timedOut`, `cancelled` and `shutDown`.
@@ -101,11 +117,21 @@ struct WaiterStateMachine<Continuation> {
   /// How many armed waiters have a deadline, so that a loop without any
   /// neither reads the clock nor scans for expired waiters.
   private var armedWithDeadline = 0
+  /// The number of armed waiters.
+  private var armed = 0
+  /// The waiter the loop's thread polls inline, and why that poll must end
+  /// early (`nil` while nothing interrupted it).
+  private var inline: (id: WaiterID, interruption: WakeReason?)?
 
   init() {}
 
   /// Whether any armed waiter has a deadline.
   var hasDeadlines: Bool { armedWithDeadline > 0 }
+
+  /// Whether the waiter polled inline must stop polling: something
+  /// (`cancel`, `socketClosed`, `notify`, `shutDown`) decided how it ends.
+  /// The caller interrupts the poll while this is true.
+  var inlinePollInterrupted: Bool { inline?.interruption != nil }
 
   /// The number of waiters, reserved and armed.
   var count: Int { waiters.count }
@@ -118,9 +144,13 @@ struct WaiterStateMachine<Continuation> {
     waiters.reduce(0) { $0 + ($1.socket == socket ? 1 : 0) }
   }
 
-  /// How many wait on the socket with their descriptor polled.
+  /// How many wait on the socket with their descriptor polled: armed, or
+  /// polled inline and not interrupted yet.
   func armedCount(on socket: SocketKey?) -> Int {
-    waiters.reduce(0) { $0 + ($1.socket == socket && $1.continuation != nil ? 1 : 0) }
+    waiters.reduce(0) { count, waiter in
+      let polled = waiter.continuation != nil || (inline?.id == waiter.id && inline?.interruption == nil)
+      return count + (waiter.socket == socket && polled ? 1 : 0)
+    }
   }
 
   private func index(of id: WaiterID) -> Int? {
@@ -158,8 +188,61 @@ struct WaiterStateMachine<Continuation> {
     }
     waiters[index].continuation = continuation
     if waiters[index].deadline != nil { armedWithDeadline += 1 }
+    armed += 1
     pollSetVersion &+= 1
     return .suspended
+  }
+
+  /// Starts polling a reserved waiter inline: `true` when it may, that is
+  /// when it is reserved, not cancelled, and no waiter is armed (the loop
+  /// would have nothing else to poll) and none is polled inline already.
+  /// The caller then polls the waiter's descriptor with the loop's wake-up
+  /// descriptor until one is reported or the waiter's deadline passes, and
+  /// calls `endInlinePoll`.
+  mutating func beginInlinePoll(_ id: WaiterID) -> Bool {
+    guard inline == nil, armed == 0, !isShutDown, let index = index(of: id),
+      waiters[index].continuation == nil, !waiters[index].cancelled
+    else { return false }
+    inline = (id, nil)
+    return true
+  }
+
+  /// Ends the inline poll of `id`: the reason the wait is over (the waiter
+  /// is then gone), or `nil` when the poll was only interrupted by other
+  /// work for the loop (the waiter is still reserved; arm it).
+  ///
+  /// - Parameters:
+  ///   - reported: whether poll(2) reported the waiter's descriptor.
+  ///   - now: the time, read only for a waiter with a deadline.
+  mutating func endInlinePoll(
+    _ id: WaiterID, reported: Bool, now: @autoclosure () -> ContinuousClock.Instant
+  ) -> WakeReason? {
+    guard let polled = inline, polled.id == id else { return nil }
+    inline = nil
+    guard let index = index(of: id) else {
+      // Removed while polled: by `socketClosed` or `shutDown`.
+      return polled.interruption ?? (isShutDown ? .shutDown : .closed)
+    }
+    if let interruption = polled.interruption {
+      _ = remove(at: index)
+      return interruption
+    }
+    if reported {
+      _ = remove(at: index)
+      return .readable
+    }
+    if let deadline = waiters[index].deadline, deadline <= now() {
+      _ = remove(at: index)
+      return .timedOut
+    }
+    return nil
+  }
+
+  /// Records why the inline poll of `id` ends, unless a reason is there
+  /// already: the first one wins, as the first resumption of a suspended
+  /// waiter does.
+  private mutating func interruptInlinePoll(of id: WaiterID, _ reason: WakeReason) {
+    if inline?.id == id && inline?.interruption == nil { inline?.interruption = reason }
   }
 
   /// The task of a waiter was cancelled: returns the continuation to resume
@@ -169,6 +252,7 @@ struct WaiterStateMachine<Continuation> {
     guard let index = index(of: id) else { return nil }
     guard waiters[index].continuation != nil else {
       waiters[index].cancelled = true
+      interruptInlinePoll(of: id, .cancelled)
       return nil
     }
     return remove(at: index).continuation
@@ -182,15 +266,25 @@ struct WaiterStateMachine<Continuation> {
 
   /// Another operation on `socket` read `events` (`ZMQ_EVENTS`): returns
   /// the armed waiters on that socket that can now proceed, removed.
+  /// A waiter polled inline that can proceed is told too
+  /// (`inlinePollInterrupted`).
   mutating func notify(_ socket: SocketKey, events: Int32) -> [Continuation] {
-    removeAll { $0.socket == socket && $0.continuation != nil && $0.wanted & events != 0 }
+    if let id = inline?.id, let index = index(of: id), waiters[index].socket == socket,
+      waiters[index].wanted & events != 0
+    {
+      interruptInlinePoll(of: id, .notified)
+    }
+    return removeAll { $0.socket == socket && $0.continuation != nil && $0.wanted & events != 0 }
   }
 
   /// The socket was closed: every waiter on it, armed or reserved, is
   /// removed; returns the continuations of the armed ones (a reserved one
-  /// learns in `arm`).
+  /// learns in `arm`, one polled inline in `endInlinePoll`).
   mutating func socketClosed(_ socket: SocketKey) -> [Continuation] {
-    removeAll { $0.socket == socket }
+    if let id = inline?.id, let index = index(of: id), waiters[index].socket == socket {
+      interruptInlinePoll(of: id, .closed)
+    }
+    return removeAll { $0.socket == socket }
   }
 
   /// Writes the descriptors to poll, after the loop's own wake-up
@@ -260,12 +354,14 @@ struct WaiterStateMachine<Continuation> {
   /// reservations fail.
   mutating func shutDown() -> [Continuation] {
     isShutDown = true
-    let armed = waiters.compactMap(\.continuation)
+    if let id = inline?.id { interruptInlinePoll(of: id, .shutDown) }
+    let continuations = waiters.compactMap(\.continuation)
     waiters.removeAll()
     manyDescriptors.removeAll()
     armedWithDeadline = 0
+    armed = 0
     pollSetVersion &+= 1
-    return armed
+    return continuations
   }
 
   private mutating func remove(at index: Int) -> Waiter {
@@ -273,6 +369,7 @@ struct WaiterStateMachine<Continuation> {
     if waiter.pollsMany { manyDescriptors.removeAll { $0.id == waiter.id } }
     if waiter.continuation != nil {
       pollSetVersion &+= 1
+      armed -= 1
       if waiter.deadline != nil { armedWithDeadline -= 1 }
     }
     return waiter

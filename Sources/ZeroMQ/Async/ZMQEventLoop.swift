@@ -10,6 +10,12 @@ import Synchronization
 /// executor, or because it is isolated to an actor whose executor is the
 /// loop — a socket that becomes ready resumes the waiting task right there,
 /// on the loop's thread: one wake-up per message, as a blocking call has.
+/// When that task is all the loop has to do (no other job queued, no other
+/// wait to poll), the thread polls the socket inside the task's own step
+/// rather than suspending it, and the task goes on without passing through
+/// the scheduler at all; a job enqueued on the loop meanwhile, another
+/// wait, a cancellation, a close or a shut-down interrupts that poll at
+/// once, and the task then suspends as usual.
 ///
 /// ```swift
 /// let loop = ZMQEventLoop.shared
@@ -25,8 +31,9 @@ import Synchronization
 /// The loop is a `TaskExecutor` (for `withTaskExecutorPreference(_:operation:)`
 /// and `Task(executorPreference:)`), and its ``actorExecutor`` is a
 /// `SerialExecutor` for an actor's `unownedExecutor`. It runs one job at a
-/// time, in the order they were enqueued. A job that blocks the thread — a synchronous receive without
-/// `.dontWait`, a sleep — holds up every task and wait of the loop.
+/// time, in the order they were enqueued. A job that blocks the thread — a
+/// synchronous receive without `.dontWait`, a sleep — holds up every task
+/// and wait of the loop.
 ///
 /// A loop runs until ``shutdown()``; make one per core with
 /// ``ZMQEventLoopGroup``.
@@ -48,10 +55,16 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
     var shutDownRequested = false
     /// The thread has ended; jobs go to the global executor.
     var exited = false
+    /// How many waits were polled inline (for tests).
+    var inlinePolls = 0
   }
 
   private let state = Mutex(State())
   private let wakeUp: SystemCalls.WakeUpDescriptor
+  /// How many jobs of the batch the thread is running come after the
+  /// current one. Touched only by the loop's own thread (the run loop sets
+  /// it; an inline wait, which checks that it runs there first, reads it).
+  nonisolated(unsafe) private var jobsLeftInBatch = 0
   /// The thread's name, also in ``description``.
   public let name: String
 
@@ -221,11 +234,52 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
     let isolation = #isolation
     return await _unsafeInheritExecutor_withTaskCancellationHandler(
       operation: {
-        await withUnsafeContinuation(isolation: isolation) { continuation in
+        if let reason = pollInline(id, descriptors, deadline: deadline) { return reason }
+        return await withUnsafeContinuation(isolation: isolation) { continuation in
           arm(id, continuation)
         }
       },
       onCancel: { cancel(id) })
+  }
+
+  /// The wait without a suspension, when the waiting task runs on this
+  /// loop's thread and the loop has nothing else to do: no other job to
+  /// run, no other wait to poll. Then suspending the task would only have
+  /// the thread return to its run loop, poll the same descriptor, and run
+  /// the task again through the concurrency runtime; instead the thread
+  /// polls the descriptor (and its wake-up descriptor) right here, and the
+  /// task goes on as soon as it is reported, as a blocking receive in C
+  /// does.
+  ///
+  /// Anything that needs the loop meanwhile signals the wake-up descriptor,
+  /// because the loop counts as polling: a job enqueued, a wait armed from
+  /// another thread, a shut-down, and — through the state machine — the
+  /// cancellation, close or notification of this very wait. The poll then
+  /// ends with the reason the wait is over, or with `nil` when it was only
+  /// interrupted: the caller suspends as usual, and the run loop takes over.
+  ///
+  /// - Returns: why the wait ended, or `nil` to suspend.
+  private func pollInline(
+    _ id: WaiterID, _ descriptors: Machine.Descriptors, deadline: ContinuousClock.Instant?
+  ) -> WakeReason? {
+    // The thread check first: only the loop's thread may read its batch
+    // counter.
+    guard case .one(let fd) = descriptors, inEventLoop, jobsLeftInBatch == 0 else { return nil }
+    let began = state.withLock { state -> Bool in
+      guard state.jobs.isEmpty, !state.shutDownRequested, state.machine.beginInlinePoll(id) else { return false }
+      state.polling = true
+      state.inlinePolls += 1
+      return true
+    }
+    guard began else { return nil }
+    let timeout = deadline.map { Self.milliseconds(roundingUp: max($0 - .now, .zero)) } ?? -1
+    let polled = SystemCalls.poll(wakeUp.readEnd, fd, timeout: timeout)
+    if polled.first { wakeUp.drain() }
+    return state.withLock { state in
+      state.polling = false
+      state.wakePending = false
+      return state.machine.endInlinePoll(id, reported: polled.second, now: .now)
+    }
   }
 
   /// Why ``reserve(handle:descriptors:wanted:deadline:)`` made no waiter.
@@ -266,7 +320,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
   private func cancel(_ id: WaiterID) {
     let (continuation, signal) = state.withLock { state in
       let continuation = state.machine.cancel(id)
-      return (continuation, continuation != nil && wakeIfPolling(&state))
+      return (continuation, (continuation != nil || state.machine.inlinePollInterrupted) && wakeIfPolling(&state))
     }
     continuation?.resume(returning: .cancelled)
     if signal { wakeUp.signal() }
@@ -276,7 +330,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
   func notify(_ socket: SocketKey, events: Int32) {
     let (woken, signal) = state.withLock { state in
       let woken = state.machine.notify(socket, events: events)
-      return (woken, !woken.isEmpty && wakeIfPolling(&state))
+      return (woken, (!woken.isEmpty || state.machine.inlinePollInterrupted) && wakeIfPolling(&state))
     }
     for continuation in woken { continuation.resume(returning: .notified) }
     if signal { wakeUp.signal() }
@@ -286,7 +340,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
   func socketClosed(_ socket: SocketKey) {
     let (woken, signal) = state.withLock { state in
       let woken = state.machine.socketClosed(socket)
-      return (woken, !woken.isEmpty && wakeIfPolling(&state))
+      return (woken, (!woken.isEmpty || state.machine.inlinePollInterrupted) && wakeIfPolling(&state))
     }
     for continuation in woken { continuation.resume(returning: .closed) }
     if signal { wakeUp.signal() }
@@ -295,8 +349,12 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
   /// Whether anybody waits on `socket` on this loop (for tests).
   func waiterCount(on socket: SocketKey) -> Int { state.withLock { $0.machine.waiterCount(on: socket) } }
 
-  /// How many wait on `socket` with their descriptor polled (for tests).
+  /// How many wait on `socket` with their descriptor polled, by the run
+  /// loop or inline (for tests).
   func armedCount(on socket: SocketKey?) -> Int { state.withLock { $0.machine.armedCount(on: socket) } }
+
+  /// How many waits this loop has polled inline so far (for tests).
+  var inlinePollCount: Int { state.withLock { $0.inlinePolls } }
 
   // MARK: The thread
 
@@ -358,7 +416,8 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
       switch step {
       case .runJobs:
         batchesSincePoll += 1
-        for (job, isolated) in batch {
+        for (index, (job, isolated)) in batch.enumerated() {
+          jobsLeftInBatch = batch.count - 1 - index
           if isolated {
             job.runSynchronously(isolatedTo: serial, taskExecutor: executor)
           } else {

@@ -46,6 +46,19 @@ extension SystemCalls {
     descriptors.withUnsafeMutableBufferPointer { cPoll($0.baseAddress, $0.count, timeout) }
   }
 
+  /// Polls two descriptors for readability without an array (the event
+  /// loop's inline wait: its wake-up descriptor and one socket's). Returns
+  /// poll(2)'s result and whether each was reported; an interrupted call
+  /// (`EINTR`) reports neither.
+  static func poll(_ first: Int32, _ second: Int32, timeout: Int32) -> (count: Int32, first: Bool, second: Bool) {
+    var pair = (pollDescriptor(first), pollDescriptor(second))
+    let count = withUnsafeMutableBytes(of: &pair) { bytes in
+      cPoll(bytes.baseAddress!.assumingMemoryBound(to: PollDescriptor.self), 2, timeout)
+    }
+    guard count > 0 else { return (count, false, false) }
+    return (count, isReported(pair.0), isReported(pair.1))
+  }
+
   /// A pipe whose two ends are non-blocking and closed on `exec`, or `nil`
   /// with ``lastErrno`` set.
   static func makeNonBlockingPipe() -> (read: Int32, write: Int32)? {

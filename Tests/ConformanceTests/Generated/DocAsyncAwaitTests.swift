@@ -11,13 +11,13 @@ import ZeroMQ
 /// The examples of `Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md`, each run as written.
 @Suite("Documentation: AsyncAwait.md") struct DocAsyncAwaitTests {
   @Test("recvAsync() — example 1")
-  func line180() throws {
+  func line186() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 180)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 186)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-receive")
@@ -37,17 +37,17 @@ Task.immediate {
 // prints: [202, 254]
 #sourceLocation()
     }
-    printed.expect([("hello", false), ("42", false), ("[202, 254]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 180)
+    printed.expect([("hello", false), ("42", false), ("[202, 254]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 186)
   }
 
   @Test("recvAsync() — example 2")
-  func line205() async throws {
+  func line211() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 205)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 211)
 let pull = try context.socket(.pull)
 try pull.bind("inproc://async-late")
 let sender = Task {
@@ -65,17 +65,17 @@ try await sender.value
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("late news", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 205)
+    printed.expect([("late news", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 211)
   }
 
   @Test("recvAsync(into:) — example 1")
-  func line257() async throws {
+  func line263() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 257)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 263)
 let pull = try context.socket(.pull)
 try pull.bind("inproc://async-into")
 let push = try context.socket(.push)
@@ -94,17 +94,17 @@ print(whole, message.more)
 // prints: 32 false
 #sourceLocation()
     }
-    printed.expect([("4 id-7", false), ("32 false", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 257)
+    printed.expect([("4 id-7", false), ("32 false", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 263)
   }
 
   @Test("sendAsync(_:flags:) — example 1")
-  func line319() throws {
+  func line325() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 319)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 325)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-send")
@@ -126,17 +126,17 @@ Task.immediate {
 // prints: [1, 2, 3]
 #sourceLocation()
     }
-    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 319)
+    printed.expect([("3", false), ("header", false), ("true", false), ("[1, 2, 3]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 325)
   }
 
   @Test("sendAsync(_:flags:) — example 2")
-  func line344() throws {
+  func line350() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 344)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 350)
 Task.immediate {
     let push = try context.socket(.push)
     try push.bind("inproc://async-dont-wait")
@@ -149,17 +149,17 @@ Task.immediate {
 // prints: not queued
 #sourceLocation()
     }
-    printed.expect([("not queued", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 344)
+    printed.expect([("not queued", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 350)
   }
 
   @Test("recvMultipartAsync() — example 1")
-  func line385() throws {
+  func line391() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 385)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 391)
 Task.immediate {
     let server = try context.socket(.router)
     try server.bind("inproc://async-multipart")
@@ -179,17 +179,17 @@ Task.immediate {
 // prints: ["", "world"]
 #sourceLocation()
     }
-    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 385)
+    printed.expect([("3 hello", false), ("[\"\", \"world\"]", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 391)
   }
 
   @Test("messages — example 1")
-  func line433() throws {
+  func line439() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 433)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 439)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-strings")
@@ -210,17 +210,17 @@ Task.immediate {
 // prints: never read
 #sourceLocation()
     }
-    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 433)
+    printed.expect([("one", false), ("two", false), ("never read", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 439)
   }
 
   @Test("messages — example 2")
-  func line457() throws {
+  func line463() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 457)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 463)
 Task.immediate {
     let socket = try context.socket(.pull)
     try socket.close()
@@ -233,17 +233,17 @@ Task.immediate {
 // prints: ended after 0 messages
 #sourceLocation()
     }
-    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 457)
+    printed.expect([("ended after 0 messages", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 463)
   }
 
   @Test("Cancellation — example 1")
-  func line478() throws {
+  func line484() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 478)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 484)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel")
@@ -264,17 +264,17 @@ Task.immediate {
 // prints: kept
 #sourceLocation()
     }
-    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 478)
+    printed.expect([("cancelled", false), ("kept", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 484)
   }
 
   @Test("Cancellation — example 2")
-  func line502() async throws {
+  func line508() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 502)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 508)
 let waiter = Task {
     let pull = try context.socket(.pull)
     try pull.bind("inproc://async-cancel-waiting")
@@ -290,17 +290,17 @@ do {
 // prints: cancelled while waiting
 #sourceLocation()
     }
-    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 502)
+    printed.expect([("cancelled while waiting", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 508)
   }
 
   @Test("Cancellation — example 3")
-  func line524() async throws {
+  func line530() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 524)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 530)
 let reply = try await withThrowingTaskGroup(of: String?.self) { group in
     group.addTask {
         let socket = try context.socket(.pull)
@@ -318,17 +318,17 @@ print(reply ?? "no reply within 100 ms")
 // prints: no reply within 100 ms
 #sourceLocation()
     }
-    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 524)
+    printed.expect([("no reply within 100 ms", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 530)
   }
 
   @Test("Timeouts — example 1")
-  func line551() throws {
+  func line557() throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try DocFixtures.context { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 551)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 557)
 Task.immediate {
     let pull = try context.socket(.pull)
     try pull.set(.rcvtimeo, 0)
@@ -342,17 +342,17 @@ Task.immediate {
 // prints: nothing yet
 #sourceLocation()
     }
-    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 551)
+    printed.expect([("nothing yet", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 557)
   }
 
   @Test("Event loops — example 1")
-  func line599() async throws {
+  func line605() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 599)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 605)
 let loop = ZMQEventLoop.shared
 let (reply, onLoop) = try await withTaskExecutorPreference(loop) {
     let pull = try context.socket(.pull)
@@ -375,17 +375,17 @@ print(onLoop)
 // prints: true
 #sourceLocation()
     }
-    printed.expect([("from another task", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 599)
+    printed.expect([("from another task", false), ("true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 605)
   }
 
   @Test("Event loops — example 2")
-  func line626() async throws {
+  func line632() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 626)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 632)
 let group = ZMQEventLoopGroup(loopCount: 2)
 let counts = try await withThrowingTaskGroup(of: Int.self) { tasks in
     for worker in 0..<2 {
@@ -409,17 +409,17 @@ print(counts)
 // prints: 6
 #sourceLocation()
     }
-    printed.expect([("6", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 626)
+    printed.expect([("6", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 632)
   }
 
   @Test("Event loops — example 3")
-  func line654() async throws {
+  func line660() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 654)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 660)
 let loop = ZMQEventLoop(name: "ingest")
 let text = try await Task.detached {
     let pull = try context.socket(.pull)
@@ -438,17 +438,17 @@ print(text)
 // prints: assigned
 #sourceLocation()
     }
-    printed.expect([("assigned", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 654)
+    printed.expect([("assigned", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 660)
   }
 
   @Test("pollAsync(timeout:) — example 1")
-  func line721() async throws {
+  func line727() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 721)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 727)
 let jobs = try context.socket(.pull)
 try jobs.bind("inproc://poll-async-jobs")
 let control = try context.socket(.sub)
@@ -475,17 +475,17 @@ try await producer.value
 // prints: 0
 #sourceLocation()
     }
-    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 721)
+    printed.expect([("jobs job 1", false), ("0", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 727)
   }
 
   @Test("pollAsync(timeout:) — example 2")
-  func line751() async throws {
+  func line757() async throws {
     let printed = PrintedLines()
     @Sendable func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
       printed.record(items, separator: separator, terminator: terminator)
     }
     try await DocFixtures.asyncContext { context in
-#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 751)
+#sourceLocation(file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 757)
 let pipe = Pipe()
 let poller = Poller()
 try poller.add(fileDescriptor: pipe.fileHandleForReading.fileDescriptor, events: .pollIn, userData: "pipe")
@@ -501,6 +501,6 @@ try await writer.value
 // prints: pipe [pollIn] true
 #sourceLocation()
     }
-    printed.expect([("pipe [pollIn] true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 751)
+    printed.expect([("pipe [pollIn] true", false)], file: "Sources/ZeroMQ/ZeroMQ.docc/AsyncAwait.md", line: 757)
   }
 }
