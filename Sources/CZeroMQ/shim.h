@@ -51,3 +51,15 @@ static inline _Bool swiftzmq_current_task_is_cancelled (void)
     void *task = swiftzmq_runtime_current_task ();
     return task != NULL && swiftzmq_runtime_task_is_cancelled (task);
 }
+
+// Names the calling thread for debuggers and `ps -L` on Linux, where the
+// Swift overlay does not import glibc's `pthread_setname_np` (a GNU
+// extension) and `prctl` is variadic. The kernel keeps the first 15 bytes.
+#if defined __linux__
+#include <sys/prctl.h>
+
+static inline void swiftzmq_name_current_thread (const char *name)
+{
+    (void) prctl (PR_SET_NAME, (unsigned long) name, 0UL, 0UL, 0UL);
+}
+#endif

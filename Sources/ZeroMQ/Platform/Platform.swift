@@ -1,12 +1,15 @@
 // The C library of the platform, imported in this file only.
 //
 // Everything the runtime needs from it beyond libzmq — errno, poll(2),
-// pipes, reads and writes of descriptors, POSIX threads — is a member of
+// pipes, reads and writes of descriptors, POSIX threads (named through the
+// C shim on Linux) — is a member of
 // `SystemCalls` (declared in SystemCalls.swift) and implemented here, so
 // the platform `#if` and the C calls stay in one place. The members are
 // thin: they translate C conventions (out-parameters, `pthread_t` differing
 // between Darwin and glibc) into Swift values and leave policy (retries,
 // error types) to the callers.
+
+internal import CZeroMQ
 
 #if canImport(Glibc)
 import Glibc
@@ -162,12 +165,13 @@ extension NativeThread {
   /// Lets the thread end on its own (pthread_detach(3)).
   func detach() { pthread_detach(native) }
 
-  /// Names the calling thread, for debuggers. Only on Darwin: glibc's
-  /// `pthread_setname_np` is a GNU extension the Swift overlay does not
-  /// import.
+  /// Names the calling thread, for debuggers (on Linux through the C shim:
+  /// the kernel keeps the first 15 bytes).
   static func nameCurrent(_ name: String) {
     #if canImport(Darwin)
     _ = pthread_setname_np(name)
+    #elseif os(Linux)
+    swiftzmq_name_current_thread(name)
     #endif
   }
 }
