@@ -149,16 +149,22 @@ contract:
 # allocator_may_return_null: the misuse matrix asks for messages of
 # Int.max bytes and expects ENOMEM; the sanitizers' allocators would
 # otherwise abort the process on such a request instead of failing it.
+# ZMQ_TEST_TIME_SCALE: the sanitizers slow every test several times over, and
+# all of them start at once on a cooperative pool as wide as the machine, so
+# a test's helper task can wait its turn far longer than usual; the limits
+# after which a test calls something lost (socket timeouts, `within`,
+# `eventually`) are multiplied by it. Durations the tests assert are not.
 SANITIZE_FILTER ?= ZeroMQTests
+SANITIZE_TIME_SCALE ?= 4
 sanitize: sanitize-address sanitize-thread
 
 sanitize-address: bootstrap
-	ASAN_OPTIONS=allocator_may_return_null=1 \
+	ZMQ_TEST_TIME_SCALE=$(SANITIZE_TIME_SCALE) ASAN_OPTIONS=allocator_may_return_null=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
 	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'
 
 sanitize-thread: bootstrap
-	TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1:suppressions=$(CURDIR)/scripts/tsan-suppressions.txt \
+	ZMQ_TEST_TIME_SCALE=$(SANITIZE_TIME_SCALE) TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1:suppressions=$(CURDIR)/scripts/tsan-suppressions.txt \
 	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
 
 ## fuzz: every libFuzzer target of Fuzz/ for FUZZ_SECONDS each, on the committed corpus: the

@@ -10,15 +10,21 @@ import Synchronization
 // timer any more).
 
 /// Returns once the loop holds an armed waiter on `key`.
-func untilArmed(_ loop: ZMQEventLoop, _ key: SocketKey, count: Int = 1) async throws {
-  let deadline = ContinuousClock.now + .seconds(20)
-  while loop.armedCount(on: key) < count {
-    guard ContinuousClock.now < deadline else {
-      Issue.record("no wait was armed on \(loop)")
-      throw CancellationError()
-    }
-    try await Task.sleep(for: .milliseconds(1))
+/// `key` is `nil` for a wait on descriptors alone (the async poller's).
+func untilArmed(
+  _ loop: ZMQEventLoop, _ key: SocketKey?, count: Int = 1, sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+  try await eventually("no wait was armed on \(loop)", sourceLocation: sourceLocation) {
+    loop.armedCount(on: key) >= count
   }
+}
+
+/// Returns the socket identity a task put in `box`, once it is there.
+func untilSet(_ box: KeyBox, sourceLocation: SourceLocation = #_sourceLocation) async throws -> SocketKey {
+  try await eventually("the task never made its socket", sourceLocation: sourceLocation) {
+    box.key.withLock { $0 } != nil
+  }
+  return box.key.withLock { $0 }!
 }
 
 /// An actor whose executor is an event loop.
@@ -162,14 +168,10 @@ func sendWhenArmed(_ context: Context, _ endpoint: String, _ text: String, loop:
       defer { try? pull.close() }
       return try await pull.recvAsync()
     }
-    var key: SocketKey?
-    while key == nil {
-      try await Task.sleep(for: .milliseconds(1))
-      key = keyBox.key.withLock { $0 }
-    }
-    try await untilArmed(loop, key!)
+    let key = try await untilSet(keyBox)
+    try await untilArmed(loop, key)
     waiting.cancel()
-    #expect(loop.armedCount(on: key!) == 0, "the cancellation handler took the wait away")
+    #expect(loop.armedCount(on: key) == 0, "the cancellation handler took the wait away")
     await #expect(throws: CancellationError.self) { try await waiting.value }
     try ctx.term()
   }
@@ -199,12 +201,8 @@ func sendWhenArmed(_ context: Context, _ endpoint: String, _ text: String, loop:
       defer { try? pull.close() }
       return try await pull.recvAsync()
     }
-    var key: SocketKey?
-    while key == nil {
-      try await Task.sleep(for: .milliseconds(1))
-      key = keyBox.key.withLock { $0 }
-    }
-    try await untilArmed(loop, key!)
+    let key = try await untilSet(keyBox)
+    try await untilArmed(loop, key)
     try ctx.shutdown()
     await #expect(throws: ZMQError.eterm) { try await within(60, "the waiter") { try await waiting.value } }
     try ctx.term()
@@ -222,12 +220,8 @@ func sendWhenArmed(_ context: Context, _ endpoint: String, _ text: String, loop:
       defer { try? pull.close() }
       return try await pull.recvAsync()
     }
-    var key: SocketKey?
-    while key == nil {
-      try await Task.sleep(for: .milliseconds(1))
-      key = keyBox.key.withLock { $0 }
-    }
-    try await untilArmed(loop, key!)
+    let key = try await untilSet(keyBox)
+    try await untilArmed(loop, key)
     loop.shutdown()
     #expect(loop.isShutDown)
     await #expect(throws: ZMQEventLoopError.shutDown) { try await within(60, "the waiter") { try await waiting.value } }
@@ -250,7 +244,9 @@ func sendWhenArmed(_ context: Context, _ endpoint: String, _ text: String, loop:
     let handedOut = (0..<6).map { _ in group.next() }
     #expect(handedOut[0] !== handedOut[1] && handedOut[1] !== handedOut[2] && handedOut[0] !== handedOut[2])
     #expect(handedOut[3] === handedOut[0] && handedOut[5] === handedOut[2])
-    #expect(ZMQEventLoopGroup(loopCount: 0).loops.count == 1, "at least one loop")
+    let smallest = ZMQEventLoopGroup(loopCount: 0)
+    defer { smallest.shutdown() }
+    #expect(smallest.loops.count == 1, "at least one loop")
   }
 }
 

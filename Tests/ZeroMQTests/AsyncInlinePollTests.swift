@@ -115,15 +115,11 @@ private func sendSlowly(_ ctx: Context, _ endpoint: String, count: Int) -> Task<
       keyBox.key.withLock { $0 = SocketKey(pull.handle) }
       return try await pull.recvAsync()
     }
-    var key: SocketKey?
-    while key == nil {
-      try await Task.sleep(for: .milliseconds(1))
-      key = keyBox.key.withLock { $0 }
-    }
-    try await untilArmed(loop, key!)
+    let key = try await untilSet(keyBox)
+    try await untilArmed(loop, key)
     #expect(loop.inlinePollCount == 1)
     try ctx.destroy(linger: 0)
-    #expect(loop.armedCount(on: key!) == 0)
+    #expect(loop.armedCount(on: key) == 0)
     await #expect(throws: ZMQError.enotsock) { try await within(60, "the waiter") { try await waiting.value } }
   }
 

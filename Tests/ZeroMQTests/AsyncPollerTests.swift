@@ -10,7 +10,7 @@ import Testing
     try poller.add(b, events: .pollIn, userData: "b")
     try poller.add(d, events: .pollIn, userData: "d")
     try c.send("for d")
-    let events = try await poller.pollAsync(timeout: .seconds(30))
+    let events = try await poller.pollAsync(timeout: .seconds(30 * Int(testTimeScale)))
     #expect(events.count == 1)
     #expect(events.first?.socket === d)
     #expect(events.first?.userData as? String == "d")
@@ -34,7 +34,7 @@ import Testing
       try poller.add(pull, events: .pollIn)
       let sender = Task {
         // Once the poller's wait is armed on the loop.
-        while loop.armedCount(on: nil) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        try await untilArmed(loop, nil)
         let push = try makeSocket(ctx, .push, timeout: asyncTimeout)
         try push.connect(endpoint)
         try await push.sendAsync("late")
@@ -84,7 +84,7 @@ import Testing
       try poller.add(pull, events: .pollIn)
       return try await poller.pollAsync().count
     }
-    while ZMQEventLoop.shared.armedCount(on: nil) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+    try await untilArmed(.shared, nil)
     waiting.cancel()
     await #expect(throws: CancellationError.self) { try await waiting.value }
     try ctx.term()
@@ -118,10 +118,10 @@ import Testing
       try poller.add(idle, events: .pollIn)
       try poller.add(fileDescriptor: readEnd, events: .pollIn, userData: "pipe")
       let writer = Task {
-        while loop.armedCount(on: nil) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        try await untilArmed(loop, nil)
         writeOneByte(to: writeEnd)
       }
-      let events = try await poller.pollAsync(timeout: .seconds(30))
+      let events = try await poller.pollAsync(timeout: .seconds(30 * Int(testTimeScale)))
       try await writer.value
       return events.map { ($0.fileDescriptor, $0.userData as? String, $0.events) }
     }.value
@@ -139,7 +139,7 @@ import Testing
     let poller = Poller()
     try poller.add(fileDescriptor: fd, events: .pollIn)
     closeDescriptor(fd)
-    let events = try await poller.pollAsync(timeout: .seconds(30))
+    let events = try await poller.pollAsync(timeout: .seconds(30 * Int(testTimeScale)))
     #expect(events.map(\.events) == [.pollErr])
     #expect(events.first?.fileDescriptor == fd)
   }

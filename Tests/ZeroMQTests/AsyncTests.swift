@@ -77,12 +77,13 @@ actor SocketOwner {
 
   /// Returns once `collectStrings()` has received `count` strings.
   func untilCollected(_ count: Int) async throws {
-    while collected.count < count { try await Task.sleep(for: .milliseconds(5)) }
+    try await eventually("\(count) parts collected") { collected.count >= count }
   }
 }
 
 /// The receive and send timeout of the sockets the async tests wait on:
-/// long enough for a busy pool, short enough that a regression fails.
+/// long enough for a busy pool, short enough that a regression fails
+/// (``makeSocket(_:_:timeout:)`` multiplies it by ``testTimeScale``).
 let asyncTimeout: Int32 = 30_000
 
 /// Fails the test, instead of hanging it, when `body` takes longer than
@@ -91,7 +92,8 @@ func within<T: Sendable>(
   _ seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
   _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-  try await withThrowingTaskGroup(of: T?.self) { group in
+  let seconds = seconds * Double(testTimeScale)
+  return try await withThrowingTaskGroup(of: T?.self) { group in
     group.addTask { try await body() }
     group.addTask {
       try await Task.sleep(for: .seconds(seconds))
@@ -413,7 +415,7 @@ func within<T: Sendable>(
     let fd = ends[0]
     let loop = Self.loop
     let waiter = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
-    while loop.armedCount(on: key) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    try await eventually("a wait armed on \(loop)") { loop.armedCount(on: key) > 0 }
     loop.notify(key, events: ZMQ.POLLOUT)  // not what it waits for
     #expect(loop.armedCount(on: key) == 1, "a waiter for POLLIN stays asleep on POLLOUT")
     loop.notify(key, events: ZMQ.POLLIN)
@@ -444,12 +446,12 @@ func within<T: Sendable>(
     let armedThenCancelled = Task {
       await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil)
     }
-    while loop.armedCount(on: key) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    try await eventually("a wait armed on \(loop)") { loop.armedCount(on: key) > 0 }
     armedThenCancelled.cancel()
     #expect(try await within(60, "the cancelled waiter") { await armedThenCancelled.value } == .cancelled)
     // Readiness of the descriptor itself.
     let ready = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
-    while loop.armedCount(on: key) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    try await eventually("a wait armed on \(loop)") { loop.armedCount(on: key) > 0 }
     var byte: UInt8 = 1
     #expect(write(ends[1], &byte, 1) == 1)
     #expect(try await within(60, "the readable waiter") { await ready.value } == .readable)
@@ -458,7 +460,7 @@ func within<T: Sendable>(
     // stays quiet (libzmq does not signal it when it frees the socket).
     #expect(read(fd, &byte, 1) == 1)  // quiet again
     let orphaned = Task { await loop.wait(handle: handle, descriptors: .one(fd), wanted: ZMQ.POLLIN, deadline: nil) }
-    while loop.armedCount(on: key) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    try await eventually("a wait armed on \(loop)") { loop.armedCount(on: key) > 0 }
     try socket.close()
     #expect(try await within(60, "the orphaned waiter") { await orphaned.value } == .closed)
     try ctx.term()
@@ -478,7 +480,7 @@ func within<T: Sendable>(
     let outcome = try await within(60, "the cancelled receive") { await pending.value }
     // Before the 30 s timeout; that the cancellation handler (not a
     // re-check) ends the wait is checked by the white-box tests.
-    #expect(outcome.seconds(since: start) < Double(asyncTimeout) / 1000)
+    #expect(outcome.seconds(since: start) < Double(asyncTimeout * testTimeScale) / 1000)
     #expect(throws: CancellationError.self) { try outcome.result.get() }
 
     let push = try makeSocket(ctx, .push, timeout: asyncTimeout)
@@ -605,7 +607,7 @@ func within<T: Sendable>(
     try await owner.close()  // runs on the actor while the receive is suspended
     let outcome = try await within(60, "the receive") { await pending.value }
     #expect(throws: ZMQError.enotsock) { try outcome.result.get() }
-    #expect(outcome.seconds(since: start) < Double(asyncTimeout) / 1000)
+    #expect(outcome.seconds(since: start) < Double(asyncTimeout * testTimeScale) / 1000)
     try ctx.term()
   }
 
@@ -621,7 +623,7 @@ func within<T: Sendable>(
     try await owner.close()
     let outcome = try await within(60, "the receive") { await pending.value }
     #expect(throws: ZMQError.enotsock) { try outcome.result.get() }
-    #expect(outcome.seconds(since: start) < Double(asyncTimeout) / 1000)
+    #expect(outcome.seconds(since: start) < Double(asyncTimeout * testTimeScale) / 1000)
     try ctx.term()
   }
 
@@ -645,7 +647,7 @@ func within<T: Sendable>(
     try ctx.shutdown()
     let outcome = try await within(60, "the receive") { await pending.value }
     #expect(throws: ZMQError.eterm) { try outcome.result.get() }
-    #expect(outcome.seconds(since: start) < Double(asyncTimeout) / 1000)
+    #expect(outcome.seconds(since: start) < Double(asyncTimeout * testTimeScale) / 1000)
     try await owner.close()
     try ctx.term()
   }
@@ -754,14 +756,7 @@ extension SocketOwner {
 
   /// Returns once `count` tasks are suspended waiting on this socket.
   func untilWaiting(count: Int = 1) async throws {
-    let deadline = ContinuousClock.now + .seconds(20)
-    while AsyncWaits.waiterCount(on: socket.handle) < count {
-      guard ContinuousClock.now < deadline else {
-        Issue.record("no receive started waiting")
-        throw CancellationError()
-      }
-      try await Task.sleep(for: .milliseconds(1))
-    }
+    try await eventually("no receive started waiting") { AsyncWaits.waiterCount(on: socket.handle) >= count }
   }
 
   /// Sends "fill" until a send would block; returns how many were queued.

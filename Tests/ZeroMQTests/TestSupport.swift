@@ -8,11 +8,45 @@ func uniqueInproc(_ label: String = #function) -> String {
   "inproc://\(label.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString)"
 }
 
-/// A socket that cannot block a test for long: receive and send time out.
+/// How much longer than usual the tests may wait before they call
+/// something lost: `ZMQ_TEST_TIME_SCALE` (a whole number, 1 when unset).
+/// The sanitizers run everything several times slower, and tests that all
+/// start at once share the cooperative pool's threads with the ones that
+/// block them, so a task can wait its turn for many seconds; `make
+/// sanitize` sets a larger scale. Only the limits of what should happen
+/// scale, never the durations a test asserts.
+let testTimeScale: Int32 = {
+  guard let text = ProcessInfo.processInfo.environment["ZMQ_TEST_TIME_SCALE"], let scale = Int32(text), scale > 0
+  else { return 1 }
+  return scale
+}()
+
+/// Waits until `condition` holds, checking every millisecond; records an
+/// issue naming `what` and throws when it does not within `seconds`
+/// (scaled by ``testTimeScale``), so that a helper task waiting for an
+/// event that will never come fails instead of hanging the run.
+nonisolated(nonsending) func eventually(
+  _ what: String, within seconds: Int = 20, sourceLocation: SourceLocation = #_sourceLocation,
+  _ condition: () -> Bool
+) async throws {
+  let deadline = ContinuousClock.now + .seconds(seconds * Int(testTimeScale))
+  while !condition() {
+    guard ContinuousClock.now < deadline else {
+      Issue.record("\(what) within \(seconds * Int(testTimeScale)) s", sourceLocation: sourceLocation)
+      throw CancellationError()
+    }
+    try await Task.sleep(for: .milliseconds(1))
+  }
+}
+
+/// A socket that cannot block a test for long: receive and send time out
+/// (after `timeout` milliseconds, times ``testTimeScale`` for a timeout
+/// over a second: shorter ones are what the test measures).
 func makeSocket(_ ctx: Context, _ type: SocketType, timeout: Int32 = 2000) throws -> Socket {
   let socket = try ctx.socket(type)
-  try socket.set(.rcvtimeo, timeout)
-  try socket.set(.sndtimeo, timeout)
+  let limit = timeout > 1000 ? timeout * testTimeScale : timeout
+  try socket.set(.rcvtimeo, limit)
+  try socket.set(.sndtimeo, limit)
   try socket.set(.linger, 0)
   return socket
 }
