@@ -28,31 +28,26 @@ extension SystemCalls {
     static func make() -> WakeUpDescriptor? {
       // A pipe everywhere: Glibc's Swift module does not export eventfd(2),
       // and one byte through a pipe costs the same two system calls.
-      var ends: [Int32] = [-1, -1]
-      guard ends.withUnsafeMutableBufferPointer({ pipe($0.baseAddress!) }) == 0 else { return nil }
-      for end in ends {
-        _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-        _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-      }
-      return WakeUpDescriptor(readEnd: ends[0], writeEnd: ends[1])
+      guard let ends = SystemCalls.makeNonBlockingPipe() else { return nil }
+      return WakeUpDescriptor(readEnd: ends.read, writeEnd: ends.write)
     }
 
     /// Makes `readEnd` readable. A descriptor that is already readable
     /// stays so; nothing is lost when the write cannot be made.
     func signal() {
       var byte: UInt8 = 1
-      _ = write(writeEnd, &byte, 1)
+      _ = withUnsafeBytes(of: &byte) { SystemCalls.writeBytes(to: writeEnd, $0) }
     }
 
     /// Makes `readEnd` quiet again.
     func drain() {
       var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-      while withUnsafeMutableBytes(of: &buffer, { read(readEnd, $0.baseAddress, $0.count) }) > 0 {}
+      while withUnsafeMutableBytes(of: &buffer, { SystemCalls.readBytes(from: readEnd, into: $0) }) > 0 {}
     }
 
     func close() {
-      _ = cClose(readEnd)
-      _ = cClose(writeEnd)
+      SystemCalls.closeDescriptor(readEnd)
+      SystemCalls.closeDescriptor(writeEnd)
     }
   }
 
@@ -98,11 +93,3 @@ extension SystemCalls {
     }
   }
 }
-
-#if canImport(Darwin)
-private let cClose = Darwin.close
-#elseif canImport(Musl)
-private let cClose = Musl.close
-#else
-private let cClose = Glibc.close
-#endif
