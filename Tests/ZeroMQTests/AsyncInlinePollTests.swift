@@ -24,6 +24,44 @@ private func sendSlowly(_ ctx: Context, _ endpoint: String, count: Int) -> Task<
   }
 }
 
+/// A pull socket bound to a fresh endpoint, and a task on a loop of its
+/// own that receives a string from it: once `start` returns, the receive
+/// is polled inline (the loop has nothing else to do).
+private struct InlineReceive {
+  let ctx: Context
+  let loop: ZMQEventLoop
+  let endpoint = uniqueInproc()
+  let pull: Socket
+  let key: SocketKey
+  let task: Task<String, any Error>
+
+  init(loopName: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    ctx = try Context()
+    loop = ZMQEventLoop(name: loopName)
+    pull = try makeSocket(ctx, .pull, timeout: asyncTimeout)
+    try pull.bind(endpoint)
+    key = SocketKey(pull.handle)
+    nonisolated(unsafe) let receiving = pull
+    task = Task(executorPreference: loop) { try await receiving.recvStringAsync() }
+    try await untilArmed(loop, key, sourceLocation: sourceLocation)
+    #expect(loop.inlinePollCount == 1, "the receive is polled inline", sourceLocation: sourceLocation)
+  }
+
+  /// Sends `text` to the pull socket from a socket of its own.
+  func send(_ text: String) throws {
+    let push = try makeSocket(ctx, .push, timeout: asyncTimeout)
+    try push.connect(endpoint)
+    try push.send(text)
+    try push.close()
+  }
+
+  func end() throws {
+    loop.shutdown()
+    try pull.close()
+    try ctx.term()
+  }
+}
+
 @Suite("async inline waits") struct AsyncInlinePollTests {
   @Test func aLoneTaskOnALoopWaitsInlineAndGetsEveryPartInOrder() async throws {
     let ctx = try Context()
@@ -51,57 +89,31 @@ private func sendSlowly(_ ctx: Context, _ endpoint: String, count: Int) -> Task<
   }
 
   @Test func aJobForTheLoopInterruptsAnInlineWaitAtOnce() async throws {
-    let ctx = try Context()
-    let loop = ZMQEventLoop(name: "interrupt")
-    defer { loop.shutdown() }
-    let endpoint = uniqueInproc()
-    let pull = try makeSocket(ctx, .pull, timeout: asyncTimeout)
-    try pull.bind(endpoint)
-    let key = SocketKey(pull.handle)
-    nonisolated(unsafe) let receiving = pull
-    let waiting = Task(executorPreference: loop) { try await receiving.recvStringAsync() }
-    try await untilArmed(loop, key)
-    #expect(loop.inlinePollCount == 1)
+    let wait = try await InlineReceive(loopName: "interrupt")
+    let loop = wait.loop
     // The loop's thread is inside the waiting task's step; another task for
     // the loop must still run now, not when a part arrives.
     let ranOnLoop = try await within(60, "a task enqueued behind an inline wait") {
       await Task(executorPreference: loop) { loop.inEventLoop }.value
     }
     #expect(ranOnLoop)
-    try await untilArmed(loop, key)  // the receive waits on, suspended now
-    let push = try makeSocket(ctx, .push, timeout: asyncTimeout)
-    try push.connect(endpoint)
-    try push.send("after the interruption")
-    #expect(try await waiting.value == "after the interruption")
-    try push.close()
-    try pull.close()
-    try ctx.term()
+    try await untilArmed(loop, wait.key)  // the receive waits on, suspended now
+    try wait.send("after the interruption")
+    #expect(try await wait.task.value == "after the interruption")
+    try wait.end()
   }
 
   @Test func cancellingAnInlineWaitEndsItAtOnceAndTakesNothing() async throws {
-    let ctx = try Context()
-    let loop = ZMQEventLoop(name: "inline-cancel")
-    defer { loop.shutdown() }
-    let endpoint = uniqueInproc()
-    let pull = try makeSocket(ctx, .pull, timeout: asyncTimeout)
-    try pull.bind(endpoint)
-    let key = SocketKey(pull.handle)
-    nonisolated(unsafe) let receiving = pull
-    let waiting = Task(executorPreference: loop) { try await receiving.recvStringAsync() }
-    try await untilArmed(loop, key)
-    #expect(loop.inlinePollCount == 1)
-    waiting.cancel()
-    #expect(loop.armedCount(on: key) == 0, "the cancellation ended the inline poll's claim at once")
+    let wait = try await InlineReceive(loopName: "inline-cancel")
+    wait.task.cancel()
+    #expect(wait.loop.armedCount(on: wait.key) == 0, "the cancellation ended the inline poll's claim at once")
+    let task = wait.task
     await #expect(throws: CancellationError.self) {
-      try await within(60, "the cancelled wait") { try await waiting.value }
+      try await within(60, "the cancelled wait") { try await task.value }
     }
-    let push = try makeSocket(ctx, .push, timeout: asyncTimeout)
-    try push.connect(endpoint)
-    try push.send("kept")
-    #expect(try pull.recvString() == "kept", "the cancelled receive took nothing")
-    try push.close()
-    try pull.close()
-    try ctx.term()
+    try wait.send("kept")
+    #expect(try wait.pull.recvString() == "kept", "the cancelled receive took nothing")
+    try wait.end()
   }
 
   @Test func destroyingTheContextEndsAnInlineWait() async throws {
@@ -141,21 +153,12 @@ private func sendSlowly(_ ctx: Context, _ endpoint: String, count: Int) -> Task<
   }
 
   @Test func shuttingTheLoopDownEndsAnInlineWait() async throws {
-    let ctx = try Context()
-    let loop = ZMQEventLoop(name: "inline-shutdown")
-    let endpoint = uniqueInproc()
-    let pull = try makeSocket(ctx, .pull, timeout: asyncTimeout)
-    try pull.bind(endpoint)
-    let key = SocketKey(pull.handle)
-    nonisolated(unsafe) let receiving = pull
-    let waiting = Task(executorPreference: loop) { try await receiving.recvAsync() }
-    try await untilArmed(loop, key)
-    #expect(loop.inlinePollCount == 1)
-    loop.shutdown()
+    let wait = try await InlineReceive(loopName: "inline-shutdown")
+    wait.loop.shutdown()
+    let task = wait.task
     await #expect(throws: ZMQEventLoopError.shutDown) {
-      try await within(60, "the waiter") { try await waiting.value }
+      try await within(60, "the waiter") { try await task.value }
     }
-    try pull.close()
-    try ctx.term()
+    try wait.end()
   }
 }
