@@ -75,10 +75,10 @@ extension Socket {
   /// not have to wait is inlined into the caller's own async function: it
   /// allocates no task frame and costs two plain calls besides the attempt
   /// (the cancellation check and, when other operations wait on the socket,
-  /// `notifyOtherWaiters()`). Only a call that must wait enters ``waitUntilReady(_:_:)``, which is not generic: the
-  /// result of the attempt that succeeds is kept here, in the caller's
-  /// (specialised) frame, so a wait never looks up generic metadata at run
-  /// time.
+  /// `notifyOtherWaiters()`). Only a call that must wait enters
+  /// ``waitUntilReady(_:_:)``, which is not generic: the result of the
+  /// attempt that succeeds is kept here, in the caller's (specialised)
+  /// frame, so a wait never looks up generic metadata at run time.
   @inlinable @inline(__always)
   nonisolated(nonsending) func untilReady<R>(_ direction: AsyncDirection, _ attempt: () throws -> R?) async throws -> R
   {

@@ -29,10 +29,11 @@ nonisolated(nonsending) func eventually(
   _ what: String, within seconds: Int = 20, sourceLocation: SourceLocation = #_sourceLocation,
   _ condition: () -> Bool
 ) async throws {
-  let deadline = ContinuousClock.now + .seconds(seconds * Int(testTimeScale))
+  let limit = seconds * Int(testTimeScale)
+  let deadline = ContinuousClock.now + .seconds(limit)
   while !condition() {
     guard ContinuousClock.now < deadline else {
-      Issue.record("\(what) within \(seconds * Int(testTimeScale)) s", sourceLocation: sourceLocation)
+      Issue.record("\(what) within \(limit) s", sourceLocation: sourceLocation)
       throw CancellationError()
     }
     try await Task.sleep(for: .milliseconds(1))

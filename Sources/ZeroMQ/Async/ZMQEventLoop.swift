@@ -183,6 +183,13 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
     return true
   }
 
+  /// After a change to the waiters: whether the caller must signal the
+  /// descriptor, because it removed armed waiters (`removedArmed`: the poll
+  /// set changed) or ended the inline poll of one, and the thread polls.
+  private func wakeAfterChange(removedArmed: Bool, _ state: inout State) -> Bool {
+    (removedArmed || state.machine.inlinePollInterrupted) && wakeIfPolling(&state)
+  }
+
   // MARK: Shutting down
 
   /// Stops the loop: every async operation waiting on it throws
@@ -320,7 +327,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
   private func cancel(_ id: WaiterID) {
     let (continuation, signal) = state.withLock { state in
       let continuation = state.machine.cancel(id)
-      return (continuation, (continuation != nil || state.machine.inlinePollInterrupted) && wakeIfPolling(&state))
+      return (continuation, wakeAfterChange(removedArmed: continuation != nil, &state))
     }
     continuation?.resume(returning: .cancelled)
     if signal { wakeUp.signal() }
@@ -330,7 +337,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
   func notify(_ socket: SocketKey, events: Int32) {
     let (woken, signal) = state.withLock { state in
       let woken = state.machine.notify(socket, events: events)
-      return (woken, (!woken.isEmpty || state.machine.inlinePollInterrupted) && wakeIfPolling(&state))
+      return (woken, wakeAfterChange(removedArmed: !woken.isEmpty, &state))
     }
     for continuation in woken { continuation.resume(returning: .notified) }
     if signal { wakeUp.signal() }
@@ -340,7 +347,7 @@ public final class ZMQEventLoop: TaskExecutor, Sendable, CustomStringConvertible
   func socketClosed(_ socket: SocketKey) {
     let (woken, signal) = state.withLock { state in
       let woken = state.machine.socketClosed(socket)
-      return (woken, (!woken.isEmpty || state.machine.inlinePollInterrupted) && wakeIfPolling(&state))
+      return (woken, wakeAfterChange(removedArmed: !woken.isEmpty, &state))
     }
     for continuation in woken { continuation.resume(returning: .closed) }
     if signal { wakeUp.signal() }

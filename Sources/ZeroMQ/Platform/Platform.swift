@@ -2,9 +2,9 @@
 //
 // Everything the runtime needs from it beyond libzmq — errno, poll(2),
 // pipes, reads and writes of descriptors, POSIX threads (named through the
-// C shim on Linux) — is a member of
-// `SystemCalls` (declared in SystemCalls.swift) and implemented here, so
-// the platform `#if` and the C calls stay in one place. The members are
+// C shim on Linux) — is a member of `SystemCalls` (declared in
+// SystemCalls.swift) and implemented here, so the platform `#if` and the
+// C calls stay in one place. The members are
 // thin: they translate C conventions (out-parameters, `pthread_t` differing
 // between Darwin and glibc) into Swift values and leave policy (retries,
 // error types) to the callers.
